@@ -1,0 +1,24 @@
+"""The IDs a file is known by across ecosystems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FileHashes:
+    """Full-file SHA-256 and BLAKE3 plus the short forms people search by.
+
+    ``autov2`` is what Civitai and A1111 show (first 10 hex of SHA-256);
+    ``autov1`` is A1111's legacy ``model_hash``; ``addnet`` is the safetensors
+    hash that skips the header (None for other formats).
+    """
+
+    sha256: str
+    blake3: str | None
+    autov1: str
+    addnet: str | None = None
+
+    @property
+    def autov2(self) -> str:
+        return self.sha256[:10]

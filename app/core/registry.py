@@ -1,0 +1,248 @@
+"""The registry of known VAE files and the validation verdict for a file.
+
+The shipped list (``resources/known_vaes.json``) is never edited; users add
+their own entries in ``known_vaes.json`` in the app's data folder. A user entry
+never silently replaces a shipped hash: clashes are skipped and reported in
+:attr:`Registry.warnings`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.core.errors import UserError
+from app.core.inspection.records import (
+    PROBLEM_CORRUPT,
+    PROBLEM_HEADER_TOO_LARGE,
+    PROBLEM_NOT_A_VAE,
+    PROBLEM_TRUNCATED,
+    PROBLEM_UNKNOWN_FORMAT,
+    PROBLEM_UNREADABLE,
+    PROBLEM_UNSAFE_PICKLE,
+    Inspection,
+)
+
+SHIPPED_REGISTRY = Path(__file__).resolve().parents[2] / "resources" / "known_vaes.json"
+
+STATUS_OFFICIAL = "official"
+STATUS_MISMATCH = "mismatch"
+STATUS_UNKNOWN = "unknown"
+STATUS_INVALID = "invalid"
+
+# Problems that make a file unusable as a VAE, whatever its name.
+INVALIDATING_PROBLEMS = (
+    PROBLEM_TRUNCATED,
+    PROBLEM_CORRUPT,
+    PROBLEM_UNKNOWN_FORMAT,
+    PROBLEM_HEADER_TOO_LARGE,
+    PROBLEM_UNSAFE_PICKLE,
+    PROBLEM_UNREADABLE,
+    PROBLEM_NOT_A_VAE,
+)
+
+# File names that every diffusers model uses: a name match proves nothing.
+GENERIC_FILENAMES = frozenset(
+    {"diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.bin", "model.safetensors"}
+)
+
+_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+_REQUIRED_KEYS = ("id", "display_name", "family", "filename")
+
+
+@dataclass(frozen=True)
+class KnownVae:
+    """One registry entry: an official (or user-pinned) VAE file."""
+
+    id: str
+    display_name: str
+    family: str
+    filename: str
+    url: str | None
+    size_bytes: int | None
+    sha256: str | None
+    format: str
+    verified: bool
+    description: str
+    origin: str = "shipped"  # "shipped" or "user"
+    unverified_sha256: str | None = None
+
+    @property
+    def autov2(self) -> str | None:
+        return self.sha256[:10] if self.sha256 else None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "display_name": self.display_name,
+            "family": self.family,
+            "filename": self.filename,
+            "url": self.url,
+            "size_bytes": self.size_bytes,
+            "sha256": self.sha256,
+            "autov2": self.autov2,
+            "format": self.format,
+            "verified": self.verified,
+            "description": self.description,
+            "origin": self.origin,
+        }
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The verdict on one file: official, mismatch, unknown or invalid."""
+
+    status: str
+    official_id: str | None
+    message: str
+
+
+@dataclass
+class Registry:
+    """Shipped and user entries, indexed by SHA-256 and by file name."""
+
+    entries: list[KnownVae]
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_sha = {e.sha256: e for e in self.entries if e.sha256}
+        self._by_name: dict[str, list[KnownVae]] = {}
+        for entry in self.entries:
+            self._by_name.setdefault(entry.filename.lower(), []).append(entry)
+
+    def get(self, entry_id: str) -> KnownVae | None:
+        """The entry with this id, or None."""
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def by_sha256(self, sha256: str) -> KnownVae | None:
+        """The entry whose pinned hash equals ``sha256``, or None."""
+        return self._by_sha.get(sha256.lower())
+
+    def validate(
+        self, sha256: str | None, filename: str, size: int, inspection: Inspection | None
+    ) -> Validation:
+        """Judge a file: a hash match wins; a known name with other bytes is a mismatch."""
+        if sha256 and (entry := self.by_sha256(sha256)):
+            return Validation(STATUS_OFFICIAL, entry.id, f"matches {entry.display_name}")
+        same_name = self._name_matches(filename)
+        if same_name and sha256:
+            return Validation(STATUS_MISMATCH, None, _mismatch_message(same_name, size))
+        if inspection is not None:
+            bad = [p for p in inspection.problems if p.code in INVALIDATING_PROBLEMS]
+            if bad:
+                return Validation(STATUS_INVALID, None, bad[0].message)
+        return Validation(STATUS_UNKNOWN, None, self._unknown_message(sha256, size))
+
+    def _name_matches(self, filename: str) -> list[KnownVae]:
+        name = Path(filename).name.lower()
+        if name in GENERIC_FILENAMES:
+            return []
+        return [e for e in self._by_name.get(name, []) if e.sha256]
+
+    def _unknown_message(self, sha256: str | None, size: int) -> str:
+        if sha256 is None:
+            return "not hashed yet"
+        candidate = next((e for e in self.entries if e.unverified_sha256 == sha256), None)
+        if candidate:
+            return (
+                f"matches the published but unconfirmed hash of {candidate.display_name}; "
+                "likely genuine, not verified"
+            )
+        same_size = [e for e in self.entries if e.sha256 and e.size_bytes == size]
+        if same_size:
+            return (
+                f"third-party file; same size as {same_size[0].display_name} but other bytes "
+                "(another VAE in the same format, or a modified copy)"
+            )
+        return "third-party file: not in the registry of official VAEs"
+
+
+def _mismatch_message(same_name: list[KnownVae], size: int) -> str:
+    entry = same_name[0]
+    if entry.size_bytes and size != entry.size_bytes:
+        how = f"{size:,} bytes instead of {entry.size_bytes:,}"
+        if size < entry.size_bytes:
+            how += ": probably an incomplete download"
+    else:
+        how = "same size, different bytes: corrupt or modified"
+    return f"named like {entry.display_name} but the hash differs ({how})"
+
+
+def load_registry(user_file: Path | None = None, shipped_file: Path = SHIPPED_REGISTRY) -> Registry:
+    """Read the shipped registry plus the user's additions (if the file exists)."""
+    shipped = [_entry_from_json(raw, "shipped") for raw in _read_list(shipped_file)]
+    registry = Registry(list(shipped))
+    if user_file is None or not user_file.exists():
+        return registry
+    ids = {e.id for e in shipped}
+    shas = {e.sha256: e for e in shipped if e.sha256}
+    added: list[KnownVae] = []
+    try:
+        user_raw = _read_list(user_file)
+    except UserError as exc:
+        registry.warnings.append(f"your registry additions were ignored: {exc}")
+        return registry
+    for index, raw in enumerate(user_raw):
+        try:
+            entry = _entry_from_json(raw, "user")
+        except UserError as exc:
+            registry.warnings.append(f"{user_file} entry {index + 1} skipped: {exc}")
+            continue
+        if entry.id in ids:
+            registry.warnings.append(
+                f"{user_file}: entry '{entry.id}' skipped: the id is taken by a shipped entry"
+            )
+            continue
+        if entry.sha256 and entry.sha256 in shas:
+            registry.warnings.append(
+                f"{user_file}: entry '{entry.id}' skipped: its hash is already the shipped "
+                f"'{shas[entry.sha256].id}'"
+            )
+            continue
+        ids.add(entry.id)
+        added.append(entry)
+    return Registry(shipped + added, registry.warnings)
+
+
+def _read_list(path: Path) -> list[dict[str, object]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read the registry {path}: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path} is not valid JSON (line {exc.lineno}): {exc.msg}") from exc
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise UserError(f"{path} must hold a JSON list of objects")
+    return data
+
+
+def _entry_from_json(raw: dict[str, object], origin: str) -> KnownVae:
+    missing = [key for key in _REQUIRED_KEYS if not raw.get(key)]
+    if missing:
+        raise UserError(f"missing {', '.join(missing)}")
+    sha = raw.get("sha256")
+    if sha is not None and (not isinstance(sha, str) or not _SHA256_RE.match(sha.lower())):
+        raise UserError(f"sha256 of '{raw['id']}' is not 64 hex digits")
+    size = raw.get("size_bytes")
+    if size is not None and (not isinstance(size, int) or size <= 0):
+        raise UserError(f"size_bytes of '{raw['id']}' must be a positive integer")
+    return KnownVae(
+        id=str(raw["id"]),
+        display_name=str(raw["display_name"]),
+        family=str(raw["family"]),
+        filename=str(raw["filename"]),
+        url=str(raw["url"]) if raw.get("url") else None,
+        size_bytes=size,
+        sha256=sha.lower() if isinstance(sha, str) else None,
+        format=str(raw.get("format", "")),
+        verified=bool(raw.get("verified", origin == "user")) and sha is not None,
+        description=str(raw.get("description", "")),
+        origin=origin,
+        unverified_sha256=_opt_str(raw.get("unverified_sha256")),
+    )
+
+
+def _opt_str(value: object) -> str | None:
+    return str(value).lower() if value else None
