@@ -54,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_json(cmd)
 
     cmd = commands.add_parser("preview", help="decode a sample latent with a VAE")
-    cmd.add_argument("--vae", type=Path, required=True, help="VAE file, diffusers folder or checkpoint")
+    cmd.add_argument(
+        "--vae", type=Path, required=True, help="VAE file, diffusers folder or checkpoint"
+    )
     source = cmd.add_mutually_exclusive_group()
     source.add_argument("--latent", type=Path, help=".latent/.safetensors/.npy tensor file")
     source.add_argument("--image", type=Path, help="an image to encode and decode (round trip)")
@@ -102,8 +104,9 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     path = _existing(args.path)
     from app.core.identify import identify
 
-    report = identify(path, _registry(), progress=_progress_printer(path.name),
-                      check_nan=args.check_nan)
+    report = identify(
+        path, _registry(), progress=_progress_printer(path.name), check_nan=args.check_nan
+    )
     record = report.to_json()
     if args.json:
         _print_json(record)
@@ -120,8 +123,13 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     for root in roots:
         root.mkdir(parents=True, exist_ok=True) if root == paths.library_dir else None
     with _catalog() as catalog:
-        report = scan(catalog, roots, hash_now=not args.no_hash,
-                      progress=_progress_printer("scanning"), registry=_registry())
+        report = scan(
+            catalog,
+            roots,
+            hash_now=not args.no_hash,
+            progress=_progress_printer("scanning"),
+            registry=_registry(),
+        )
     record = report.to_json()
     if args.json:
         _print_json(record)
@@ -149,8 +157,14 @@ def _cmd_list(args: argparse.Namespace) -> int:
         _print_json(entries)
         return EXIT_OK
     rows = [
-        (e["autov2"] or "-", e["kind"] or "-", e["family"] or "-", e["validation"] or "-",
-         _size(e["size"]), "\n".join(e["locations"]))
+        (
+            e["autov2"] or "-",
+            e["kind"] or "-",
+            e["family"] or "-",
+            e["validation"] or "-",
+            _size(e["size"]),
+            "\n".join(e["locations"]),
+        )
         for e in entries
     ]
     _print_table(("AutoV2", "kind", "family", "validation", "size", "locations"), rows)
@@ -170,19 +184,27 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     results = []
     for target in targets:
         if not target.exists():
-            results.append({"path": str(target), "validation": "missing",
-                            "message": "file is gone"})
+            results.append(
+                {"path": str(target), "validation": "missing", "message": "file is gone"}
+            )
             continue
         report = identify(target, registry, progress=_progress_printer(target.name))
-        results.append({"path": str(target), "validation": report.validation.status,
-                        "official_id": report.validation.official_id,
-                        "sha256": report.hashes.sha256 if report.hashes else None,
-                        "message": report.validation.message})
+        results.append(
+            {
+                "path": str(target),
+                "validation": report.validation.status,
+                "official_id": report.validation.official_id,
+                "sha256": report.hashes.sha256 if report.hashes else None,
+                "message": report.validation.message,
+            }
+        )
     if args.json:
         _print_json(results)
     else:
-        _print_table(("validation", "path", "why"),
-                     [(r["validation"], r["path"], r["message"]) for r in results])
+        _print_table(
+            ("validation", "path", "why"),
+            [(r["validation"], r["path"], r["message"]) for r in results],
+        )
     bad = {STATUS_MISMATCH, STATUS_INVALID, "missing"}
     return EXIT_FAILED_CHECK if any(r["validation"] in bad for r in results) else EXIT_OK
 
@@ -195,8 +217,7 @@ def _cmd_known(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(entries)
         return EXIT_OK
-    rows = [(e["id"], e["family"], e["autov2"] or "(unverified)", e["filename"])
-            for e in entries]
+    rows = [(e["id"], e["family"], e["autov2"] or "(unverified)", e["filename"]) for e in entries]
     _print_table(("id", "family", "AutoV2", "file"), rows)
     return EXIT_OK
 
@@ -314,8 +335,9 @@ def _print_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
         print("(nothing)")
         return
     cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(line) for r in cells for line in r[i].split("\n")) for i in
-              range(len(header))]
+    widths = [
+        max(len(line) for r in cells for line in r[i].split("\n")) for i in range(len(header))
+    ]
     for row in cells:
         lines = [cell.split("\n") for cell in row]
         for n in range(max(len(x) for x in lines)):

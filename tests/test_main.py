@@ -13,8 +13,14 @@ ROOT = Path(__file__).resolve().parents[1]
 def _run(*args: str, env_update: dict[str, str] | None = None, drop: tuple[str, ...] = ()):
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_update or {})
-    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "main.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_help_lists_the_commands() -> None:

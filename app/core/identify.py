@@ -84,4 +84,6 @@ def identify(
     validation = registry.validate(
         hashes.sha256 if hashes else None, weights.name, inspection.size_bytes, inspection
     )
-    return FileReport(inspection, hashes, validation, refine_family(inspection, validation, registry))
+    return FileReport(
+        inspection, hashes, validation, refine_family(inspection, validation, registry)
+    )

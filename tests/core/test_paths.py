@@ -5,9 +5,16 @@ from app.core.paths import app_paths
 
 def test_everything_lives_under_vae_manager_home(app_home: Path) -> None:
     paths = app_paths().ensure()
-    for location in (paths.data_dir, paths.config_dir, paths.cache_dir, paths.log_dir,
-                     paths.catalog_db, paths.library_dir, paths.user_registry,
-                     paths.settings_file):
+    for location in (
+        paths.data_dir,
+        paths.config_dir,
+        paths.cache_dir,
+        paths.log_dir,
+        paths.catalog_db,
+        paths.library_dir,
+        paths.user_registry,
+        paths.settings_file,
+    ):
         assert location.is_relative_to(app_home), location
     assert paths.data_dir.is_dir() and paths.log_dir.is_dir()
 

@@ -14,8 +14,19 @@ from app.core.registry import (
 )
 
 MSE_SHA = "735e4c3a447a3255760d7f86845f09f937809baa529c17370d83e4c3758f3c75"
-REQUIRED = ("id", "display_name", "family", "filename", "url", "size_bytes", "sha256",
-            "autov2", "format", "verified", "description")
+REQUIRED = (
+    "id",
+    "display_name",
+    "family",
+    "filename",
+    "url",
+    "size_bytes",
+    "sha256",
+    "autov2",
+    "format",
+    "verified",
+    "description",
+)
 
 
 def test_shipped_file_has_the_schema_and_consistent_short_hashes() -> None:
@@ -53,16 +64,21 @@ def test_validation_verdicts() -> None:
     assert short.status == STATUS_MISMATCH
     assert "incomplete download" in short.message
 
-    same_size = registry.validate("0" * 64, "vae-ft-mse-840000-ema-pruned.safetensors",
-                                  334641190, ok)
+    same_size = registry.validate(
+        "0" * 64, "vae-ft-mse-840000-ema-pruned.safetensors", 334641190, ok
+    )
     assert same_size.status == STATUS_MISMATCH and "corrupt or modified" in same_size.message
 
     # Every diffusers model shares this name: the name proves nothing.
     generic = registry.validate("1" * 64, "diffusion_pytorch_model.safetensors", 5, ok)
     assert generic.status == STATUS_UNKNOWN
 
-    broken = Inspection(path="x", format="safetensors", size_bytes=9,
-                        problems=[Problem(PROBLEM_TRUNCATED, "file is cut short")])
+    broken = Inspection(
+        path="x",
+        format="safetensors",
+        size_bytes=9,
+        problems=[Problem(PROBLEM_TRUNCATED, "file is cut short")],
+    )
     verdict = registry.validate("2" * 64, "my_vae.safetensors", 9, broken)
     assert verdict.status == STATUS_INVALID and verdict.message == "file is cut short"
 
@@ -77,15 +93,40 @@ def test_unconfirmed_hash_is_reported_but_not_official() -> None:
 def test_user_entries_extend_but_never_replace_shipped(tmp_path: Path) -> None:
     user = tmp_path / "known_vaes.json"
     mine = "ab" * 32
-    user.write_text(json.dumps([
-        {"id": "my-vae", "display_name": "Mine", "family": "sd1", "filename": "mine.safetensors",
-         "sha256": mine},
-        {"id": "sdxl-vae", "display_name": "Hijack", "family": "sdxl",
-         "filename": "sdxl_vae.safetensors", "sha256": "cd" * 32},
-        {"id": "copy", "display_name": "Copy", "family": "sd1", "filename": "c.safetensors",
-         "sha256": MSE_SHA},
-        {"id": "bad", "display_name": "Bad", "family": "sd1", "filename": "b", "sha256": "xyz"},
-    ]))
+    user.write_text(
+        json.dumps(
+            [
+                {
+                    "id": "my-vae",
+                    "display_name": "Mine",
+                    "family": "sd1",
+                    "filename": "mine.safetensors",
+                    "sha256": mine,
+                },
+                {
+                    "id": "sdxl-vae",
+                    "display_name": "Hijack",
+                    "family": "sdxl",
+                    "filename": "sdxl_vae.safetensors",
+                    "sha256": "cd" * 32,
+                },
+                {
+                    "id": "copy",
+                    "display_name": "Copy",
+                    "family": "sd1",
+                    "filename": "c.safetensors",
+                    "sha256": MSE_SHA,
+                },
+                {
+                    "id": "bad",
+                    "display_name": "Bad",
+                    "family": "sd1",
+                    "filename": "b",
+                    "sha256": "xyz",
+                },
+            ]
+        )
+    )
     registry = load_registry(user)
     assert registry.by_sha256(mine).origin == "user"
     assert registry.get("sdxl-vae").sha256.startswith("63aeecb90f")

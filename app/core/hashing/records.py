@@ -21,4 +21,5 @@ class FileHashes:
 
     @property
     def autov2(self) -> str:
+        """The short hash Civitai and A1111 show: the first 10 hex digits of SHA-256."""
         return self.sha256[:10]
