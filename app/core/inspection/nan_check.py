@@ -1,0 +1,96 @@
+"""Count NaN/Inf values in a model file, on request (it reads every byte of tensor data).
+
+safetensors data is streamed in chunks and tested with bit masks on the raw integers, so
+bfloat16 and float8 need no float conversion and memory stays flat. Torch files go through
+the safe loader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.core.inspection.records import PROBLEM_NAN_OR_INF, Problem
+from app.core.inspection.safetensors_header import SafetensorsHeader
+from app.core.tasks import CancelToken
+
+_CHUNK_BYTES = 8 * 1024 * 1024
+
+# safetensors code -> (raw integer view, exponent mask that marks NaN/Inf when all set).
+_MASKS: dict[str, tuple[type, int]] = {
+    "F64": (np.uint64, 0x7FF0_0000_0000_0000),
+    "F32": (np.uint32, 0x7F80_0000),
+    "C64": (np.uint32, 0x7F80_0000),
+    "F16": (np.uint16, 0x7C00),
+    "BF16": (np.uint16, 0x7F80),
+    "F8_E5M2": (np.uint8, 0x7C),
+    "F8_E4M3": (np.uint8, 0x7F),  # e4m3fn has no Inf; all-ones is NaN
+    "F8_E8M0": (np.uint8, 0xFF),
+}
+
+
+@dataclass(frozen=True)
+class NonFinite:
+    """How many non-finite values a file holds, and the first tensor that has any."""
+
+    count: int = 0
+    first_tensor: str | None = None
+
+    def problem(self) -> Problem | None:
+        """A ``nan-or-inf`` problem, or None when every value is finite."""
+        if not self.count:
+            return None
+        return Problem(
+            PROBLEM_NAN_OR_INF,
+            f"{self.count:,} NaN/Inf values, first in tensor {self.first_tensor!r}",
+        )
+
+
+def scan_safetensors(
+    path: Path, header: SafetensorsHeader, cancel: CancelToken | None = None
+) -> NonFinite:
+    """Stream every floating tensor of a validated safetensors file."""
+    total, first = 0, None
+    with open(path, "rb") as fh:
+        for name, (begin, end) in sorted(header.offsets.items(), key=lambda kv: kv[1]):
+            mask = _MASKS.get(header.source_dtypes[name])
+            if mask is None:
+                continue
+            fh.seek(header.data_start + begin)
+            bad = _count_range(fh, end - begin, *mask, cancel)
+            if bad and first is None:
+                first = name
+            total += bad
+    return NonFinite(total, first)
+
+
+def _count_range(fh, length: int, view: type, mask: int, cancel: CancelToken | None) -> int:
+    step = _CHUNK_BYTES - _CHUNK_BYTES % np.dtype(view).itemsize
+    bad = 0
+    while length > 0:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        chunk = fh.read(min(step, length))
+        if not chunk:
+            break
+        raw = np.frombuffer(chunk, dtype=view)
+        bad += int(np.count_nonzero((raw & view(mask)) == view(mask)))
+        length -= len(chunk)
+    return bad
+
+
+def scan_tensors(tensors: dict) -> NonFinite:
+    """Count non-finite values in loaded torch tensors (floating dtypes only)."""
+    total, first = 0, None
+    for name, tensor in tensors.items():
+        if not (tensor.is_floating_point() or tensor.is_complex()):
+            continue
+        if tensor.element_size() == 1:  # float8: isfinite is not implemented for it
+            tensor = tensor.float()
+        bad = int((~tensor.isfinite()).sum())
+        if bad and first is None:
+            first = name
+        total += bad
+    return NonFinite(total, first)

@@ -1,0 +1,129 @@
+"""The one safe way the app loads weights into torch.
+
+safetensors files are validated first and then loaded with safetensors; torch files are
+loaded only after the opcode scan found nothing outside the weights-only allow-list, and
+then still with ``torch.load(weights_only=True)``, so two independent guards must both fail
+before anything from a file could run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.core.errors import UserError
+from app.core.inspection import formats
+from app.core.inspection.failure import BadFile
+from app.core.inspection.pickle_globals import describe_unsafe
+from app.core.inspection.safetensors_header import read_header
+from app.core.inspection.torch_file import read_torch_contents
+from app.core.inspection.torch_scan import TorchScan, scan_torch_file
+
+if TYPE_CHECKING:
+    import torch
+
+
+def load_state_dict(path: str | Path, *, device: str = "cpu") -> dict[str, torch.Tensor]:
+    """Load the tensors of a model file or diffusers folder; raise UserError if unsafe or bad.
+
+    A top-level ``state_dict`` entry is unwrapped, nested dicts are flattened to dotted
+    names, and non-tensor values are dropped. Torch zip files are memory-mapped.
+    """
+    path = _weights_path(Path(path))
+    try:
+        fmt = formats.sniff(path)
+        if fmt == formats.FORMAT_SAFETENSORS:
+            read_header(path)
+            return _load_safetensors(path, device)
+        if fmt in (formats.FORMAT_TORCH_ZIP, formats.FORMAT_TORCH_PICKLE):
+            return _load_torch(path, device)
+    except BadFile as bad:
+        raise UserError(f"cannot load {path.name}: {bad.code}: {bad.message}") from None
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+    raise UserError(f"cannot load {path.name}: unknown-format: not safetensors or a torch file")
+
+
+def _weights_path(path: Path) -> Path:
+    if path.is_dir():
+        folder = formats.find_diffusers_folder(path)
+        if folder is None:
+            raise UserError(f"{path} holds no diffusion_pytorch_model weights")
+        return folder.weights
+    if not path.exists():
+        raise UserError(f"{path} does not exist")
+    return path
+
+
+def _load_safetensors(path: Path, device: str) -> dict[str, torch.Tensor]:
+    from safetensors.torch import load_file
+
+    try:
+        return load_file(str(path), device=device)
+    except Exception as exc:  # safetensors raises its own types; the message is what matters
+        raise UserError(f"cannot load {path.name}: {exc}") from None
+
+
+def _load_torch(path: Path, device: str) -> dict[str, torch.Tensor]:
+    scan = checked_scan(path)
+    read_torch_contents(path, scan)  # names truncation/corruption before torch does
+    obj = _torch_load(path, scan, device)
+    if isinstance(obj, dict) and isinstance(obj.get("state_dict"), dict):
+        obj = obj["state_dict"]
+    tensors = _flatten_tensors(obj)
+    if not tensors:
+        raise UserError(f"cannot load {path.name}: it holds no tensors")
+    return tensors
+
+
+def checked_scan(path: Path) -> TorchScan:
+    """Scan a torch file and raise BadFile unless it is a torch.save file with safe globals."""
+    from app.core.inspection.records import PROBLEM_UNKNOWN_FORMAT, PROBLEM_UNSAFE_PICKLE
+
+    scan = scan_torch_file(path)
+    if scan.unsafe:
+        raise BadFile(PROBLEM_UNSAFE_PICKLE, describe_unsafe(scan.unsafe))
+    if not scan.is_torch_save:
+        raise BadFile(PROBLEM_UNKNOWN_FORMAT, "a plain Python pickle, not a torch.save file")
+    return scan
+
+
+def _torch_load(path: Path, scan: TorchScan, device: str) -> object:
+    import torch
+
+    allowed = _numpy_globals() if scan.uses_numpy else []
+    # mmap only for zips whose members are stored: torch mmaps a deflated member's
+    # compressed bytes as if they were tensor data. Legacy pickles cannot be mmapped.
+    mmap = scan.format == formats.FORMAT_TORCH_ZIP and scan.uncompressed
+    try:
+        with torch.serialization.safe_globals(allowed):
+            return torch.load(path, map_location=device, weights_only=True, mmap=mmap)
+    except Exception as exc:  # torch raises many types for damaged files
+        raise UserError(f"cannot load {path.name}: {exc}") from None
+
+
+def _numpy_globals() -> list:
+    """The numpy reconstructors under the names numpy 1.x and 2.x pickle them as."""
+    import numpy as np
+
+    multiarray = np._core.multiarray if hasattr(np, "_core") else np.core.multiarray
+    found: list = [np.ndarray, np.dtype]
+    for core in ("numpy.core.multiarray", "numpy._core.multiarray"):
+        found.append((multiarray._reconstruct, f"{core}._reconstruct"))
+        found.append((multiarray.scalar, f"{core}.scalar"))
+    found.extend(type(np.dtype(code)) for code in "?bhilqBHILQefdgFDG")
+    return found
+
+
+def _flatten_tensors(obj: object, prefix: str = "", depth: int = 0) -> dict[str, torch.Tensor]:
+    import torch
+
+    if isinstance(obj, torch.Tensor):
+        return {prefix: obj}
+    out: dict[str, torch.Tensor] = {}
+    if isinstance(obj, dict) and depth < 8:
+        for key, value in obj.items():
+            out.update(
+                _flatten_tensors(value, f"{prefix}.{key}" if prefix else str(key), depth + 1)
+            )
+    return out
