@@ -1,0 +1,174 @@
+"""Creating one link without ever replacing what is already there.
+
+Every way of putting a file in place fails if the name exists: ``symlink`` and
+``link`` do by nature, and a copy is written under a temporary name in the
+destination folder and then published with a no-replace hard link (or, where a
+file system has none, a rename that cmd.exe/NTFS refuse over an existing name),
+so a cancelled or crashed copy never leaves a partial file under the real name.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.tasks import CancelToken, ProgressCallback, no_progress
+
+MODE_AUTO = "auto"
+MODE_SYMLINK = "symlink"
+MODE_HARDLINK = "hardlink"
+MODE_COPY = "copy"
+MODES = (MODE_AUTO, MODE_SYMLINK, MODE_HARDLINK, MODE_COPY)
+
+COPY_CHUNK = 1 << 20
+ERROR_PRIVILEGE_NOT_HELD = 1314
+ERROR_NOT_SAME_DEVICE = 17
+_REFUSED = {errno.EPERM, errno.EACCES, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
+_NO_HARDLINK = _REFUSED | {errno.EXDEV, errno.EMLINK}
+
+
+@dataclass(frozen=True)
+class FileOps:
+    """The two OS calls whose refusal ``auto`` must handle; swappable to test Windows paths."""
+
+    symlink: Callable[[str, str], None] = os.symlink
+    link: Callable[[str, str], None] = os.link
+
+
+def symlinks_allowed() -> bool:
+    """Whether an unprivileged symlink should work (Windows: admin or Developer Mode)."""
+    if os.name != "nt":
+        return True
+    import ctypes
+    import winreg
+
+    try:
+        if ctypes.windll.shell32.IsUserAnAdmin():  # type: ignore[attr-defined]
+            return True
+    except OSError:
+        pass
+    key_path = r"SOFTWARE\Microsoft\Windows\CurrentVersion\AppModelUnlock"
+    try:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, key_path) as key:
+            return winreg.QueryValueEx(key, "AllowDevelopmentWithoutDevLicense")[0] == 1
+    except OSError:
+        return False
+
+
+def same_volume(source: Path, folder: Path) -> bool:
+    """Whether a hard link from ``source`` into ``folder`` is possible at all."""
+    try:
+        return os.stat(source).st_dev == os.stat(_existing(folder)).st_dev
+    except OSError:
+        return False
+
+
+def _existing(folder: Path) -> Path:
+    """``folder`` or its nearest existing parent (a VAE folder may be created later)."""
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def predict_mode(mode: str, source: Path, folder: Path) -> tuple[str, str]:
+    """The mode ``auto`` will most likely use, and why (for the plan)."""
+    if mode != MODE_AUTO:
+        return mode, ""
+    if symlinks_allowed():
+        return MODE_SYMLINK, "auto: symlink"
+    if same_volume(source, folder):
+        return MODE_HARDLINK, "auto: hardlink (symlinks need Developer Mode or admin)"
+    return MODE_COPY, "auto: copy (other drive, and symlinks need Developer Mode or admin)"
+
+
+def _symlink_refused(exc: OSError) -> bool:
+    return getattr(exc, "winerror", None) == ERROR_PRIVILEGE_NOT_HELD or exc.errno in _REFUSED
+
+
+def _hardlink_refused(exc: OSError) -> bool:
+    return getattr(exc, "winerror", None) == ERROR_NOT_SAME_DEVICE or exc.errno in _NO_HARDLINK
+
+
+def create(
+    source: Path,
+    dest: Path,
+    mode: str,
+    *,
+    ops: FileOps | None = None,
+    cancel: CancelToken | None = None,
+    progress: ProgressCallback = no_progress,
+) -> str:
+    """Put ``source`` at ``dest`` (which must not exist); return the mode actually used.
+
+    Raises FileExistsError if ``dest`` exists, Cancelled during a copy, and the
+    OS error of an explicit mode the OS refuses.
+    """
+    ops = ops or FileOps()
+    if mode in (MODE_AUTO, MODE_SYMLINK):
+        try:
+            ops.symlink(os.path.abspath(source), str(dest))
+            return MODE_SYMLINK
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            if mode == MODE_SYMLINK or not _symlink_refused(exc):
+                raise
+    if mode == MODE_HARDLINK or (mode == MODE_AUTO and same_volume(source, dest.parent)):
+        try:
+            ops.link(str(source), str(dest))
+            return MODE_HARDLINK
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            if mode == MODE_HARDLINK or not _hardlink_refused(exc):
+                raise
+    copy_atomic(source, dest, cancel=cancel, progress=progress)
+    return MODE_COPY
+
+
+def copy_atomic(
+    source: Path,
+    dest: Path,
+    *,
+    cancel: CancelToken | None = None,
+    progress: ProgressCallback = no_progress,
+) -> None:
+    """Copy via a hidden temp file in ``dest``'s folder, then publish it without replacing."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
+    try:
+        with open(source, "rb") as src, os.fdopen(fd, "wb") as out:
+            total, done = os.fstat(src.fileno()).st_size, 0
+            while True:
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                chunk = src.read(COPY_CHUNK)
+                if not chunk:
+                    break
+                out.write(chunk)
+                done += len(chunk)
+                progress(done, total)
+            out.flush()
+            os.fsync(out.fileno())
+        shutil.copystat(source, tmp)
+        _publish(Path(tmp), dest)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _publish(tmp: Path, dest: Path) -> None:
+    """Give the finished temp file its real name, failing if that name is taken."""
+    try:
+        os.link(tmp, dest)
+        return
+    except FileExistsError:
+        raise
+    except OSError:
+        pass  # no hard links on this file system (FAT, some network shares)
+    if os.name != "nt" and os.path.lexists(dest):
+        raise FileExistsError(errno.EEXIST, "File exists", str(dest))
+    os.rename(tmp, dest)  # on Windows, rename never replaces an existing file
