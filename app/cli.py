@@ -8,13 +8,13 @@ imported inside the commands so ``--help`` stays instant.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import APP_NAME, __version__
+from app.cli_output import human_size, print_fields, print_json, print_table, progress_printer
 from app.core.errors import Cancelled, UserError
 
 EXIT_OK = 0
@@ -105,13 +105,13 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     from app.core.identify import identify
 
     report = identify(
-        path, _registry(), progress=_progress_printer(path.name), check_nan=args.check_nan
+        path, _registry(), progress=progress_printer(path.name), check_nan=args.check_nan
     )
     record = report.to_json()
     if args.json:
-        _print_json(record)
+        print_json(record)
     else:
-        _print_fields(record)
+        print_fields(record)
     return EXIT_OK
 
 
@@ -127,14 +127,14 @@ def _cmd_scan(args: argparse.Namespace) -> int:
             catalog,
             roots,
             hash_now=not args.no_hash,
-            progress=_progress_printer("scanning"),
+            progress=progress_printer("scanning"),
             registry=_registry(),
         )
     record = report.to_json()
     if args.json:
-        _print_json(record)
+        print_json(record)
     else:
-        _print_fields({k: v for k, v in record.items() if k != "problems"})
+        print_fields({k: v for k, v in record.items() if k != "problems"})
         for problem in record.get("problems", []):
             print(f"  ! {problem['path']}: {problem['message']}")
     return EXIT_OK
@@ -145,16 +145,16 @@ def _cmd_list(args: argparse.Namespace) -> int:
         if args.duplicates:
             groups = [g.to_json() for g in catalog.duplicates()]
             if args.json:
-                _print_json(groups)
+                print_json(groups)
             else:
                 for group in groups:
-                    print(f"{group['sha256'][:10]}  wastes {_size(group['wasted_bytes'])}")
+                    print(f"{group['sha256'][:10]}  wastes {human_size(group['wasted_bytes'])}")
                     for path in group["paths"]:
                         print(f"    {path}")
             return EXIT_OK
         entries = [e.to_json() for e in catalog.entries()]
     if args.json:
-        _print_json(entries)
+        print_json(entries)
         return EXIT_OK
     rows = [
         (
@@ -162,12 +162,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
             e["kind"] or "-",
             e["family"] or "-",
             e["validation"] or "-",
-            _size(e["size"]),
+            human_size(e["size"]),
             "\n".join(e["locations"]),
         )
         for e in entries
     ]
-    _print_table(("AutoV2", "kind", "family", "validation", "size", "locations"), rows)
+    print_table(("AutoV2", "kind", "family", "validation", "size", "locations"), rows)
     return EXIT_OK
 
 
@@ -188,7 +188,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 {"path": str(target), "validation": "missing", "message": "file is gone"}
             )
             continue
-        report = identify(target, registry, progress=_progress_printer(target.name))
+        report = identify(target, registry, progress=progress_printer(target.name))
         results.append(
             {
                 "path": str(target),
@@ -199,9 +199,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             }
         )
     if args.json:
-        _print_json(results)
+        print_json(results)
     else:
-        _print_table(
+        print_table(
             ("validation", "path", "why"),
             [(r["validation"], r["path"], r["message"]) for r in results],
         )
@@ -215,10 +215,10 @@ def _cmd_known(args: argparse.Namespace) -> int:
     for warning in registry.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.json:
-        _print_json(entries)
+        print_json(entries)
         return EXIT_OK
     rows = [(e["id"], e["family"], e["autov2"] or "(unverified)", e["filename"]) for e in entries]
-    _print_table(("id", "family", "AutoV2", "file"), rows)
+    print_table(("id", "family", "AutoV2", "file"), rows)
     return EXIT_OK
 
 
@@ -235,12 +235,12 @@ def _cmd_preview(args: argparse.Namespace) -> int:
         dtype=args.dtype,
         tile=args.tile,
     )
-    result = run_preview(request, progress=_progress_printer("decoding"))
+    result = run_preview(request, progress=progress_printer("decoding"))
     record = result.to_json()
     if args.json:
-        _print_json(record)
+        print_json(record)
     else:
-        _print_fields(record)
+        print_fields(record)
         if result.fell_back:
             print(f"note: {result.fallback_reason}", file=sys.stderr)
     return EXIT_OK
@@ -281,68 +281,6 @@ def _existing(path: Path) -> Path:
     if not path.exists():
         raise UserError(f"no such file or folder: {path}")
     return path.resolve()
-
-
-def _progress_printer(label: str) -> Callable[[int, int | None], None]:
-    """A throttled progress line on stderr, only when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return lambda done, total: None
-    import time
-
-    last = [0.0]
-
-    def show(done: int, total: int | None) -> None:
-        now = time.monotonic()
-        if now - last[0] < 0.2 and done != total:
-            return
-        last[0] = now
-        percent = f"{100 * done / total:5.1f}%" if total else _size(done)
-        end = "\n" if total and done >= total else ""
-        print(f"\r{label}: {percent}", end=end, file=sys.stderr, flush=True)
-
-    return show
-
-
-def _size(count: int | None) -> str:
-    if count is None:
-        return "-"
-    value = float(count)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GiB"
-
-
-def _print_json(value: object) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False))
-
-
-def _print_fields(record: dict[str, object]) -> None:
-    width = max((len(k) for k in record), default=0)
-    for key, value in record.items():
-        if key == "problems" and isinstance(value, list):
-            text = "; ".join(f"{p['code']}: {p['message']}" for p in value) or "none"
-        elif isinstance(value, list):
-            text = ", ".join(str(v) for v in value) or "-"
-        else:
-            text = "-" if value is None else str(value)
-        print(f"{key:<{width}}  {text}")
-
-
-def _print_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    if not rows:
-        print("(nothing)")
-        return
-    cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
-    widths = [
-        max(len(line) for r in cells for line in r[i].split("\n")) for i in range(len(header))
-    ]
-    for row in cells:
-        lines = [cell.split("\n") for cell in row]
-        for n in range(max(len(x) for x in lines)):
-            parts = [(x[n] if n < len(x) else "").ljust(widths[i]) for i, x in enumerate(lines)]
-            print("  ".join(parts).rstrip())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,186 @@
+"""Scan folders into the catalog: stat everything, read only what changed.
+
+A path whose stat identity (device, inode, size, mtime) matches the last scan
+is not opened at all, so rescanning a large unchanged library costs about one
+``stat`` per file. New or changed files are inspected, hashed (unless a hash
+for the same inode, or a UI's own hash cache, already has it) and validated.
+Results are written in short batched transactions, never held open across a
+long hash, so a killed or cancelled scan leaves every committed row valid.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from app.core.catalog.records import ScanReport
+from app.core.catalog.scan_run import ScanRun, Tools
+from app.core.catalog.store import Catalog
+from app.core.catalog.walk import walk_roots
+from app.core.errors import Cancelled
+from app.core.hashing.records import FileHashes
+from app.core.inspection.records import Inspection
+from app.core.registry import Registry
+from app.core.tasks import CancelToken, ProgressCallback, no_progress
+
+InspectFn = Callable[[Path], Inspection]
+HashFn = Callable[..., FileHashes]
+
+
+class CachedLike(Protocol):
+    """What a UI's hash cache gives back (``app.core.hashing.foreign_caches.CachedHashes``)."""
+
+    sha256: str
+    blake3: str | None
+    source: str
+
+
+FindCachedFn = Callable[[Path], "CachedLike | None"]
+
+
+class Scanner:
+    """Catalogs folders; the file-reading parts are injectable for tests and benchmarks.
+
+    Args:
+        catalog: where results go.
+        registry: judges files; defaults to the shipped + user registry.
+        inspect: ``inspect_path``-like: what a file or diffusers folder is.
+        hasher: ``hash_file``-like, called as ``hasher(path, progress=, cancel=)``.
+        find_cached: returns a UI's cached SHA-256 for a file, or None.
+        ui_roots: UI installs whose hash caches ``find_cached`` may consult.
+        batch_size: files per write transaction.
+        commit_seconds: commit at least this often while files keep coming.
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        registry: Registry | None = None,
+        inspect: InspectFn | None = None,
+        hasher: HashFn | None = None,
+        find_cached: FindCachedFn | None = None,
+        ui_roots: Sequence[Path] = (),
+        batch_size: int = 200,
+        commit_seconds: float = 2.0,
+    ) -> None:
+        self.catalog = catalog
+        self.tools = Tools(
+            registry=registry or _default_registry(),
+            inspect=inspect or _default_inspect(),
+            hasher=hasher or _default_hasher(),
+            find_cached=find_cached or _default_find_cached(tuple(ui_roots)),
+        )
+        self.batch_size = batch_size
+        self.commit_seconds = commit_seconds
+
+    def scan(
+        self,
+        roots: Sequence[Path | str],
+        *,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+        hash_now: bool = True,
+    ) -> ScanReport:
+        """Catalog every model under ``roots``; raises Cancelled (after committing) when asked."""
+        started = time.monotonic()
+        abs_roots = list(dict.fromkeys(os.path.abspath(os.fspath(r)) for r in roots))
+        report = ScanReport(roots=abs_roots, hash_now=hash_now)
+        walked = walk_roots(abs_roots, cancel)
+        for issue in walked.issues:
+            report.add_problem(issue.path, issue.code, issue.message, error=issue.fatal)
+        run = self._run(report, cancel, hash_now)
+        run.begin(abs_roots)
+        progress(0, len(walked.found))
+        try:
+            for done, found in enumerate(walked.found, start=1):
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                run.visit(found)
+                progress(done, len(walked.found))
+        except (Cancelled, KeyboardInterrupt):
+            run.finish(abs_roots, [], "cancelled", time.monotonic() - started)
+            raise
+        run.finish(abs_roots, walked.unknown_dirs, "done", time.monotonic() - started)
+        return report
+
+    def hash_pending(
+        self,
+        *,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+        limit: int | None = None,
+    ) -> ScanReport:
+        """Hash what ``scan(hash_now=False)`` left, in :meth:`Catalog.pending_hashes` order."""
+        report = ScanReport(roots=[], hash_now=True)
+        pending = self.catalog.pending_hashes(limit)
+        run = self._run(report, cancel, True)
+        progress(0, len(pending))
+        for done, location in enumerate(pending, start=1):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            run.hash_pending(location)
+            progress(done, len(pending))
+        return report
+
+    def _run(self, report: ScanReport, cancel: CancelToken | None, hash_now: bool) -> ScanRun:
+        return ScanRun(
+            self.catalog,
+            self.tools,
+            report,
+            cancel=cancel,
+            hash_now=hash_now,
+            batch_size=self.batch_size,
+            commit_seconds=self.commit_seconds,
+        )
+
+
+def scan(
+    catalog: Catalog,
+    roots: Sequence[Path | str],
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    hash_now: bool = True,
+    registry: Registry | None = None,
+    ui_roots: Sequence[Path] = (),
+) -> ScanReport:
+    """Catalog the models under ``roots`` with the real inspector and hasher."""
+    scanner = Scanner(catalog, registry=registry, ui_roots=ui_roots)
+    return scanner.scan(roots, progress=progress, cancel=cancel, hash_now=hash_now)
+
+
+def _default_registry() -> Registry:
+    from app.core.paths import app_paths
+    from app.core.registry import load_registry
+
+    return load_registry(app_paths().user_registry)
+
+
+def _default_inspect() -> InspectFn:
+    from app.core.inspection import inspect_path
+
+    return inspect_path
+
+
+def _default_hasher() -> HashFn:
+    from app.core.hashing.hasher import hash_file
+
+    return hash_file
+
+
+def _default_find_cached(ui_roots: tuple[Path, ...]) -> FindCachedFn:
+    """Look up UI hash caches, loading them once per scanner on first use."""
+    from app.core.hashing.foreign_caches import ForeignHashIndex
+
+    index: list[ForeignHashIndex] = []
+
+    def lookup(path: Path) -> CachedLike | None:
+        if not index:
+            index.append(ForeignHashIndex(ui_roots))
+        return index[0].lookup(path)
+
+    return lookup
