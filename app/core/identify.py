@@ -12,6 +12,7 @@ from pathlib import Path
 from app.core.hashing.hasher import hash_file
 from app.core.hashing.records import FileHashes
 from app.core.inspection import inspect_path
+from app.core.inspection.formats import find_diffusers_folder
 from app.core.inspection.records import (
     FAMILY_SD1_OR_SDXL,
     FAMILY_SD3_OR_FLUX,
@@ -52,9 +53,9 @@ class FileReport:
 def hashed_file_of(path: Path) -> Path:
     """The file whose bytes identify a model: the weights inside a diffusers folder."""
     if path.is_dir():
-        for name in ("diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.bin"):
-            if (path / name).is_file():
-                return path / name
+        folder = find_diffusers_folder(path)
+        if folder is not None:
+            return folder.weights
     return path
 
 

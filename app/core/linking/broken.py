@@ -49,6 +49,15 @@ class RepairOutcome:
     reason: str
     new_target: Path | None = None
 
+    def to_json(self) -> dict[str, object]:
+        """Plain JSON for ``broken-links --repair --json``."""
+        return {
+            "path": str(self.path),
+            "action": self.action,
+            "reason": self.reason,
+            "new_target": str(self.new_target) if self.new_target else None,
+        }
+
 
 def _walk(folder: Path) -> Iterable[Path]:
     """Every entry under ``folder`` (not following links), a few levels deep."""

@@ -1,0 +1,189 @@
+"""Commands about files: inspect, scan, list, verify, known."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.cli_commands.common import (
+    EXIT_FAILED_CHECK,
+    EXIT_OK,
+    add_json,
+    app_state,
+    catalog,
+    existing,
+    registry,
+)
+from app.cli_output import human_size, print_fields, print_json, print_table, progress_printer
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Register this module's commands."""
+    cmd = commands.add_parser("inspect", help="what a model file is, its hashes and verdict")
+    cmd.add_argument("path", type=Path)
+    cmd.add_argument("--check-nan", action="store_true", help="read all weights to find NaN/Inf")
+    add_json(cmd)
+    cmd.set_defaults(handler=inspect_command)
+
+    cmd = commands.add_parser("scan", help="catalog model files under folders")
+    cmd.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="folders (default: the app's library and every UI's VAE folders)",
+    )
+    cmd.add_argument("--no-hash", action="store_true", help="catalog now, hash later")
+    add_json(cmd)
+    cmd.set_defaults(handler=scan_command)
+
+    cmd = commands.add_parser("list", help="catalog entries with their locations")
+    cmd.add_argument("--duplicates", action="store_true", help="only copies that waste space")
+    add_json(cmd)
+    cmd.set_defaults(handler=list_command)
+
+    cmd = commands.add_parser("verify", help="rehash and validate; exit 1 on mismatch/invalid")
+    cmd.add_argument("paths", nargs="*", type=Path, help="files (default: everything cataloged)")
+    add_json(cmd)
+    cmd.set_defaults(handler=verify_command)
+
+    cmd = commands.add_parser("known", help="the registry of official VAE files")
+    add_json(cmd)
+    cmd.set_defaults(handler=known_command)
+
+
+def inspect_command(args: argparse.Namespace) -> int:
+    """Inspect, hash and validate one file."""
+    path = existing(args.path)
+    from app.core.identify import identify
+
+    report = identify(
+        path, registry(), progress=progress_printer(path.name), check_nan=args.check_nan
+    )
+    record = report.to_json()
+    print_json(record) if args.json else print_fields(record)
+    return EXIT_OK
+
+
+def scan_command(args: argparse.Namespace) -> int:
+    """Catalog the given folders, or the library plus every discovered UI's VAE folders."""
+    from app.core.catalog.scanner import scan
+
+    ui_roots: list[Path] = []
+    if args.paths:
+        roots = [existing(p) for p in args.paths]
+    else:
+        from app.core.installs import discover
+
+        library = app_state().library_dir / "VAE"
+        library.mkdir(parents=True, exist_ok=True)
+        found = discover()
+        roots = [library] + [f.path for i in found for f in i.vae_dirs if f.path.is_dir()]
+        ui_roots = [i.root for i in found]
+    with catalog() as store:
+        report = scan(
+            store,
+            roots,
+            hash_now=not args.no_hash,
+            progress=progress_printer("scanning"),
+            registry=registry(),
+            ui_roots=ui_roots,
+        )
+    record = report.to_json()
+    if args.json:
+        print_json(record)
+        return EXIT_OK
+    print_fields({k: v for k, v in record.items() if k != "problems"})
+    for problem in record.get("problems", []):
+        print(f"  ! {problem['path']}: {problem['message']}")
+    return EXIT_OK
+
+
+def list_command(args: argparse.Namespace) -> int:
+    """Catalog entries with their locations, or only the duplicate copies."""
+    with catalog() as store:
+        if args.duplicates:
+            return _print_duplicates([g.to_json() for g in store.duplicates()], args.json)
+        entries = [e.to_json() for e in store.entries()]
+    if args.json:
+        print_json(entries)
+        return EXIT_OK
+    rows = [
+        (
+            e["autov2"] or "-",
+            e["kind"] or "-",
+            e["family"] or "-",
+            e["validation"] or "-",
+            human_size(e["size"]),
+            "\n".join([*e["locations"], *(f"{p} (missing)" for p in e["missing_locations"])]),
+        )
+        for e in entries
+    ]
+    print_table(("AutoV2", "kind", "family", "validation", "size", "locations"), rows)
+    return EXIT_OK
+
+
+def _print_duplicates(groups: list[dict], as_json: bool) -> int:
+    if as_json:
+        print_json(groups)
+    elif not groups:
+        print("no duplicate copies")
+    for group in [] if as_json else groups:
+        print(f"{group['sha256'][:10]}  wastes {human_size(group['wasted_bytes'])}")
+        for path in group["paths"]:
+            print(f"    {path}")
+    return EXIT_OK
+
+
+def verify_command(args: argparse.Namespace) -> int:
+    """Rehash and validate; exit 1 when anything is mismatched, invalid or gone."""
+    from app.core.identify import identify
+    from app.core.registry import STATUS_INVALID, STATUS_MISMATCH
+
+    known = registry()
+    if args.paths:
+        targets = [existing(p) for p in args.paths]
+    else:
+        with catalog() as store:
+            entries = store.entries()
+        targets = [Path(p) for e in entries for p in (*e.locations, *e.missing_locations)]
+    results = []
+    for target in targets:
+        if not target.exists():
+            results.append(
+                {"path": str(target), "validation": "missing", "message": "file is gone"}
+            )
+            continue
+        report = identify(target, known, progress=progress_printer(target.name))
+        results.append(
+            {
+                "path": str(target),
+                "validation": report.validation.status,
+                "official_id": report.validation.official_id,
+                "sha256": report.hashes.sha256 if report.hashes else None,
+                "message": report.validation.message,
+            }
+        )
+    if args.json:
+        print_json(results)
+    else:
+        print_table(
+            ("validation", "path", "why"),
+            [(r["validation"], r["path"], r["message"]) for r in results],
+        )
+    bad = {STATUS_MISMATCH, STATUS_INVALID, "missing"}
+    return EXIT_FAILED_CHECK if any(r["validation"] in bad for r in results) else EXIT_OK
+
+
+def known_command(args: argparse.Namespace) -> int:
+    """The registry of official VAEs."""
+    known = registry()
+    for warning in known.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    entries = [e.to_json() for e in known.entries]
+    if args.json:
+        print_json(entries)
+        return EXIT_OK
+    rows = [(e["id"], e["family"], e["autov2"] or "(unverified)", e["filename"]) for e in entries]
+    print_table(("id", "family", "AutoV2", "file"), rows)
+    return EXIT_OK
