@@ -146,20 +146,39 @@ class ScanRun:
 
     def hash_pending(self, location: PendingHash) -> None:
         """Hash one location left by a ``hash_now=False`` scan and record it."""
-        try:
-            st = os.stat(location.weights_path)
-        except OSError as exc:
-            self.report.add_problem(location.path, "unreadable", _why(exc), error=True)
-            return
-        stat = StatKey.of(st)
-        if (stat.size, stat.mtime_ns) != (location.size, location.mtime_ns):
-            self.report.add_problem(location.path, "changed", "changed since cataloged; rescan")
+        stat = self.pending_stat(location)
+        if stat is None:
             return
         try:
             hashes, source = self._hashes(location.weights_path, stat)
         except OSError as exc:
             self.report.add_problem(location.path, "unreadable", _why(exc), error=True)
             return
+        self.record_pending(location, stat, hashes, source)
+
+    def pending_stat(self, location: PendingHash) -> StatKey | None:
+        """The file's stat when it is still as cataloged; otherwise report why not."""
+        try:
+            st = os.stat(location.weights_path)
+        except OSError as exc:
+            self.report.add_problem(location.path, "unreadable", _why(exc), error=True)
+            return None
+        stat = StatKey.of(st)
+        if (stat.size, stat.mtime_ns) != (location.size, location.mtime_ns):
+            self.report.add_problem(location.path, "changed", "changed since cataloged; rescan")
+            return None
+        return stat
+
+    def pending_failed(self, location: PendingHash, error: Exception) -> None:
+        """A background hash of ``location`` failed: report it, keep it pending."""
+        why = _why(error) if isinstance(error, OSError) else str(error)
+        self.report.add_problem(location.path, "unreadable", why, error=True)
+
+    def record_pending(
+        self, location: PendingHash, stat: StatKey, hashes: FileHashes, source: str
+    ) -> None:
+        """Validate and store the hashes of a pending location."""
+        self.fresh.setdefault(stat.identity, (hashes, source, None))
         validation, family = self._judge(location.weights_path, stat, location.inspection, hashes)
         if self.catalog.record_hash(
             location, hashes, validation, family=family, hash_source=source
@@ -223,22 +242,28 @@ class ScanRun:
 
     def _hashes(self, weights: str, stat: StatKey) -> tuple[FileHashes, str]:
         """Hash one weights file, unless this inode or a UI's cache already has its hash."""
+        known = self.known_hashes(weights, stat)
+        if known is not None:
+            return known
+        if stat.size >= FLUSH_BEFORE_HASHING:
+            self._flush()
+        hashes = self.tools.hasher(Path(weights), progress=no_progress, cancel=self.cancel)
+        self.report.hashed += 1
+        self.fresh[stat.identity] = (hashes, HASH_SOURCE_COMPUTED, None)
+        return hashes, HASH_SOURCE_COMPUTED
+
+    def known_hashes(self, weights: str, stat: StatKey) -> tuple[FileHashes, str] | None:
+        """Hashes this scan or a UI's cache already has for the file, without reading it."""
         shared = self._shared(stat)
         if shared is not None:
             return shared[0], shared[1]
         cached = self.tools.find_cached(Path(weights))
-        if cached is not None:
-            hashes = FileHashes(cached.sha256.lower(), cached.blake3, autov1_of(Path(weights)))
-            source = cached.source
-            self.report.reused += 1
-        else:
-            if stat.size >= FLUSH_BEFORE_HASHING:
-                self._flush()
-            hashes = self.tools.hasher(Path(weights), progress=no_progress, cancel=self.cancel)
-            source = HASH_SOURCE_COMPUTED
-            self.report.hashed += 1
-        self.fresh[stat.identity] = (hashes, source, None)
-        return hashes, source
+        if cached is None:
+            return None
+        hashes = FileHashes(cached.sha256.lower(), cached.blake3, autov1_of(Path(weights)))
+        self.report.reused += 1
+        self.fresh[stat.identity] = (hashes, cached.source, None)
+        return hashes, cached.source
 
     def _judge(
         self, weights: str, stat: StatKey, inspection: Inspection | None, hashes: FileHashes | None

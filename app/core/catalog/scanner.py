@@ -11,16 +11,18 @@ long hash, so a killed or cancelled scan leaves every committed row valid.
 from __future__ import annotations
 
 import os
+import queue
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from app.core.catalog.records import ScanReport
+from app.core.catalog.records import PendingHash, ScanReport
 from app.core.catalog.scan_run import ScanRun, Tools
-from app.core.catalog.store import Catalog
-from app.core.catalog.walk import walk_roots
+from app.core.catalog.store import HASH_SOURCE_COMPUTED, Catalog
+from app.core.catalog.walk import StatKey, walk_roots
 from app.core.errors import Cancelled
+from app.core.hashing.queue import HashScheduler
 from app.core.hashing.records import FileHashes
 from app.core.inspection.records import Inspection
 from app.core.registry import Registry
@@ -114,16 +116,57 @@ class Scanner:
         cancel: CancelToken | None = None,
         limit: int | None = None,
     ) -> ScanReport:
-        """Hash what ``scan(hash_now=False)`` left, in :meth:`Catalog.pending_hashes` order."""
+        """Hash what ``scan(hash_now=False)`` left, one reader per physical disk.
+
+        Hashes already known (another link to the same inode, a UI's cache) are
+        recorded at once; the rest go to a :class:`HashScheduler`, whose worker
+        threads only read files. Results come back here, so every database
+        write stays on this thread.
+        """
         report = ScanReport(roots=[], hash_now=True)
         pending = self.catalog.pending_hashes(limit)
         run = self._run(report, cancel, True)
-        progress(0, len(pending))
-        for done, location in enumerate(pending, start=1):
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-            run.hash_pending(location)
-            progress(done, len(pending))
+        results: queue.SimpleQueue = queue.SimpleQueue()
+        scheduler = HashScheduler(
+            lambda job, hashes, error: results.put((job, hashes, error)),
+            hasher=self.tools.hasher,
+            start=False,
+        )
+        # One job per inode: hardlinks and symlinks to one file are read once.
+        waiting: dict[Path, list[tuple[PendingHash, StatKey]]] = {}
+        job_of_inode: dict[tuple[int, ...], Path] = {}
+        tick = _Ticker(progress, len(pending))
+        for location in pending:
+            stat = run.pending_stat(location)
+            known = run.known_hashes(location.weights_path, stat) if stat else None
+            if stat is None or known is not None:
+                if known is not None:
+                    run.record_pending(location, stat, *known)
+                tick()
+                continue
+            path = job_of_inode.setdefault(stat.identity, Path(location.weights_path))
+            if path not in waiting:
+                scheduler.submit(path, stat.size, stat.mtime_ns / 1e9)
+            waiting.setdefault(path, []).append((location, stat))
+        scheduler.start()
+        try:
+            while waiting:
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                try:
+                    job, hashes, error = results.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                if hashes is not None:
+                    report.hashed += 1
+                for location, stat in waiting.pop(job.path):
+                    if hashes is None:
+                        run.pending_failed(location, error)
+                    else:
+                        run.record_pending(location, stat, hashes, HASH_SOURCE_COMPUTED)
+                    tick()
+        finally:
+            scheduler.cancel()
         return report
 
     def _run(self, report: ScanReport, cancel: CancelToken | None, hash_now: bool) -> ScanRun:
@@ -184,3 +227,17 @@ def _default_find_cached(ui_roots: tuple[Path, ...]) -> FindCachedFn:
         return index[0].lookup(path)
 
     return lookup
+
+
+class _Ticker:
+    """Counts finished items and reports ``progress(done, total)``."""
+
+    def __init__(self, progress: ProgressCallback, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        progress(0, total)
+
+    def __call__(self) -> None:
+        self.done += 1
+        self.progress(self.done, self.total)
