@@ -18,7 +18,7 @@ from app.core.downloads.failures import (
     network_failure,
 )
 from app.core.downloads.finalize import place, quarantine
-from app.core.downloads.hashing import Digests, hash_file
+from app.core.downloads.hashing import Digests
 from app.core.downloads.locks import TargetLock
 from app.core.downloads.meter import ProgressMeter
 from app.core.downloads.partfile import PartFile
@@ -39,6 +39,7 @@ from app.core.downloads.stream import NetworkError
 from app.core.downloads.transfer import Tally, Tuning, ensure_free_space, run_attempt
 from app.core.downloads.urls import check_url_allowed, display_url
 from app.core.errors import UserError
+from app.core.hashing.hasher import hash_file
 from app.core.tasks import CancelToken
 
 log = logging.getLogger(__name__)
@@ -160,7 +161,8 @@ class Downloader:
             raise UserError(f"{target} exists and is not a file")
         if spec.expected_sha256:
             meter.emit(PHASE_VERIFYING, "checking the file already there")
-            digests = hash_file(target, cancel)
+            found = hash_file(target, cancel=cancel)
+            digests = Digests(found.sha256, found.blake3, found.autov1, target.stat().st_size)
             if digests.sha256 != spec.expected_sha256.lower():
                 raise UserError(
                     f"{target} already exists with different content (SHA-256 "

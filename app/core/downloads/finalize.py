@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.downloads.filenames import numbered_names
-from app.core.downloads.hashing import Digests, hash_file
+from app.core.downloads.hashing import Digests
 from app.core.downloads.partfile import PartFile
 from app.core.errors import UserError
+from app.core.hashing.hasher import hash_file
 
 QUARANTINE_INFIX = ".quarantined-"
 
@@ -77,7 +78,7 @@ def _claim(part: PartFile, name: Path, digests: Digests) -> Placed | None:
     """Move the bytes to ``name`` or find them there; None if it holds other bytes."""
     for _ in range(3):  # a file appearing between the check and the rename: look again
         if name.exists():
-            if name.is_file() and hash_file(name).sha256 == digests.sha256:
+            if name.is_file() and hash_file(name, blake3=False).sha256 == digests.sha256:
                 part.discard()
                 return Placed(name, already_present=True)
             return None

@@ -16,10 +16,9 @@ from typing import Protocol
 
 import blake3
 
+from app.core.hashing.hasher import AUTOV1_LENGTH, AUTOV1_OFFSET
 from app.core.tasks import CancelToken
 
-AUTOV1_START = 0x100000
-AUTOV1_LENGTH = 0x10000
 _READ_CHUNK = 1 << 20
 _QUEUE_DEPTH = 16
 
@@ -95,10 +94,10 @@ class StreamHasher:
 
     def _take_window(self, chunk: bytes | memoryview) -> None:
         end = self.size + len(chunk)
-        if end <= AUTOV1_START or self.size >= AUTOV1_START + AUTOV1_LENGTH:
+        if end <= AUTOV1_OFFSET or self.size >= AUTOV1_OFFSET + AUTOV1_LENGTH:
             return
-        lo = max(AUTOV1_START - self.size, 0)
-        hi = min(AUTOV1_START + AUTOV1_LENGTH - self.size, len(chunk))
+        lo = max(AUTOV1_OFFSET - self.size, 0)
+        hi = min(AUTOV1_OFFSET + AUTOV1_LENGTH - self.size, len(chunk))
         self._window += chunk[lo:hi]
 
     def digests(self) -> Digests:
@@ -127,12 +126,3 @@ def hash_prefix(path: Path, length: int, cancel: CancelToken | None = None) -> S
         hasher.close()
         raise
     return hasher
-
-
-def hash_file(path: Path, cancel: CancelToken | None = None) -> Digests:
-    """Hash a whole existing file (to compare with a file already at the target name)."""
-    hasher = hash_prefix(path, path.stat().st_size, cancel)
-    try:
-        return hasher.digests()
-    finally:
-        hasher.close()
