@@ -51,6 +51,13 @@ class Body:
             yield piece
             pos += len(piece)
 
+    @classmethod
+    def of(cls, data: bytes) -> Body:
+        """A body serving exactly ``data`` (a real model file, say)."""
+        body = cls(0, 0)
+        body.size, body._block = len(data), data
+        return body
+
     def data(self) -> bytes:
         """The whole content (for small test files)."""
         return b"".join(bytes(c) for c in self.chunks(0, self.size))
@@ -142,6 +149,11 @@ class FaultServer(ThreadingHTTPServer):
             content_disposition=content_disposition,
         )
         return body.data() if size <= (64 << 20) else b""
+
+    def add_content(self, path: str, data: bytes) -> None:
+        """Serve these exact bytes at ``path`` (with ETag and Last-Modified)."""
+        self.add_file(path, 0)
+        self.routes[path].body = Body.of(data)
 
     def replace_file(self, path: str, size: int, seed: int | str) -> bytes:
         """New content (and ETag / Last-Modified) at ``path``: the file changed upstream."""

@@ -43,7 +43,7 @@ def download_command_result(
         spec = spec_for_url(target, dest_dir, settings)
     else:
         raise UserError(
-            f"{target!r} is neither a registry id nor a URL; see the known ids with list-known"
+            f"{target!r} is neither a registry id nor a URL; see the known ids with: known"
         )
     return Downloader(settings, on_complete=on_complete).download(spec, progress, cancel)
 
