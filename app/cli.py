@@ -14,11 +14,11 @@ import sys
 from collections.abc import Sequence
 
 from app import APP_NAME, __version__
-from app.cli_commands import catalog, downloads, links, preview
+from app.cli_commands import catalog, downloads, library, links, preview
 from app.cli_commands.common import EXIT_ERROR, EXIT_OK
 from app.core.errors import Cancelled, UserError
 
-COMMAND_MODULES = (catalog, links, downloads, preview)
+COMMAND_MODULES = (catalog, library, links, downloads, preview)
 
 
 def build_parser() -> argparse.ArgumentParser:

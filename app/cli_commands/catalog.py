@@ -10,7 +10,6 @@ from app.cli_commands.common import (
     EXIT_FAILED_CHECK,
     EXIT_OK,
     add_json,
-    app_state,
     catalog,
     existing,
     registry,
@@ -74,11 +73,13 @@ def scan_command(args: argparse.Namespace) -> int:
         roots = [existing(p) for p in args.paths]
     else:
         from app.core.installs import discover
+        from app.core.library import library_root
 
-        library = app_state().library_dir / "VAE"
-        library.mkdir(parents=True, exist_ok=True)
+        library = [library_root() / "VAE", library_root() / "checkpoints"]
+        for folder in library:
+            folder.mkdir(parents=True, exist_ok=True)
         found = discover()
-        roots = [library] + [f.path for i in found for f in i.vae_dirs if f.path.is_dir()]
+        roots = library + [f.path for i in found for f in i.vae_dirs if f.path.is_dir()]
         ui_roots = [i.root for i in found]
     with catalog() as store:
         report = scan(

@@ -24,7 +24,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     cmd.add_argument(
         "--to-safetensors",
         action="store_true",
-        help="store pickled .ckpt/.pt VAEs as verified .safetensors (the original is kept)",
+        help="store pickled .ckpt/.pt VAEs as verified .safetensors (original kept unless --move)",
     )
     add_json(cmd)
     cmd.set_defaults(handler=import_command)
@@ -96,6 +96,7 @@ def _move(args: argparse.Namespace) -> int:
     if args.json:
         print_json(record)
     else:
+        record["moved_bytes"] = human_size(report.moved_bytes)
         print_fields({k: v for k, v in record.items() if k != "left"})
         for item in record["left"]:  # type: ignore[union-attr]
             print(f"  ! not moved: {item['path']}: {item['reason']}")

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from app import cli
-from app.cli_commands import library as library_commands
 from app.core.paths import app_paths
 from tests.model_files import (
     checkpoint_state_dict,
@@ -18,13 +17,6 @@ from tests.model_files import (
 )
 
 SMALL = {"ch_mult": (1, 2)}
-
-
-@pytest.fixture(autouse=True)
-def with_library_commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Registers the commands whether or not cli.COMMAND_MODULES lists them yet."""
-    if library_commands not in cli.COMMAND_MODULES:
-        monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, library_commands))
 
 
 def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, object]:

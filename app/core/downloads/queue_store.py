@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.downloads.atomic import write_json_atomic
+from app.core.atomic_json import write_json_atomic
 from app.core.downloads.records import DownloadSpec
 from app.core.paths import app_paths
 

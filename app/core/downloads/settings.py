@@ -8,16 +8,14 @@ repr, a log line or an error message: only :attr:`DownloadSettings.masked_token`
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.core.downloads.atomic import write_json_atomic
 from app.core.downloads.urls import check_url_allowed
 from app.core.errors import UserError
-from app.core.paths import app_paths
+from app.core.settings import read_settings, update_setting
 
 SETTINGS_KEY = "downloads"
 ENDPOINT_ENV = "HF_ENDPOINT"
@@ -61,7 +59,7 @@ class DownloadSettings:
 
 def stored_download_settings(settings_file: Path | None = None) -> DownloadSettings:
     """Only what the settings file holds (for a settings form), no environment."""
-    raw = _read_settings(settings_file or app_paths().settings_file).get(SETTINGS_KEY)
+    raw = read_settings(settings_file).get(SETTINGS_KEY)
     raw = raw if isinstance(raw, dict) else {}
     return DownloadSettings(
         endpoint=_clean(raw.get("endpoint")),
@@ -85,22 +83,7 @@ def load_download_settings(
 
 def save_download_settings(settings: DownloadSettings, settings_file: Path | None = None) -> None:
     """Store these values under ``"downloads"``, keeping every other key of the file."""
-    path = settings_file or app_paths().settings_file
-    data = _read_settings(path)
-    data[SETTINGS_KEY] = settings.to_json()
-    write_json_atomic(path, data, private=True)
-
-
-def _read_settings(path: Path) -> dict[str, object]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"cannot read the settings file {path}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise UserError(f"the settings file {path} must hold a JSON object")
-    return data
+    update_setting(SETTINGS_KEY, settings.to_json(), settings_file)
 
 
 def _clean(value: object) -> str | None:

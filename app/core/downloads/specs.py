@@ -21,15 +21,16 @@ from app.core.downloads.session import make_session
 from app.core.downloads.settings import DownloadSettings, load_download_settings
 from app.core.downloads.urls import apply_mirror, check_url_allowed
 from app.core.errors import UserError
-from app.core.paths import app_paths
 from app.core.registry import GENERIC_FILENAMES, KnownVae
 
 PROBE_TIMEOUT = (10.0, 10.0)
 
 
 def default_dest_dir() -> Path:
-    """The app's own library folder for VAEs."""
-    return app_paths().library_dir / "VAE"
+    """The app's own library folder for VAEs (wherever the user moved the library)."""
+    from app.core.library.settings import library_root
+
+    return library_root() / "VAE"
 
 
 def spec_for_entry(

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from app.core.linking.digest import sha256_of
 from app.core.linking.records import LinkRecord, LinkStore
-from app.core.paths import app_paths
 
 Locate = Callable[[str, int], "Path | None"]
 """``locate(sha256, size)`` -> the library file's current path, if known."""
@@ -111,7 +110,9 @@ def _is_plain_file_of_size(path: Path, size: int) -> bool:
 
 def default_locator(store: LinkStore) -> Locate:
     """Other records first, then the app's own library folder."""
-    first, second = records_locator(store), folder_locator([app_paths().library_dir])
+    from app.core.library.settings import library_root
+
+    first, second = records_locator(store), folder_locator([library_root()])
     return lambda sha256, size: first(sha256, size) or second(sha256, size)
 
 
