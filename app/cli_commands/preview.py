@@ -24,6 +24,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     cmd.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     cmd.add_argument("--dtype", choices=("auto", "fp32", "fp16", "bf16"), default="auto")
     cmd.add_argument("--tile", choices=("auto", "on", "off"), default="auto")
+    cmd.add_argument(
+        "--family",
+        choices=("auto", "sd1", "sdxl", "sd3", "flux1"),
+        default="auto",
+        help="the VAE's family when its weights cannot tell (SD1 vs SDXL, SD3 vs Flux)",
+    )
     add_json(cmd)
     cmd.set_defaults(handler=preview_command)
 
@@ -41,6 +47,7 @@ def preview_command(args: argparse.Namespace) -> int:
         device=args.device,
         dtype=args.dtype,
         tile=args.tile,
+        family=args.family,
     )
     result = run_preview(request, progress=progress_printer("decoding"))
     record = result.to_json()

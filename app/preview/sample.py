@@ -1,0 +1,85 @@
+"""The sample latent: the test card encoded by the VAE's own encoder, cached on disk.
+
+Encoding 512x512 takes seconds on a CPU, and every preview of the same VAE
+needs the same latent, so it is cached under ``cache_dir/latents`` keyed by
+family, the encoder's content hash, the card's version and size, and the
+precision it was encoded in.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from app.core.paths import app_paths
+from app.core.tasks import CancelToken, ProgressCallback, no_progress
+from app.preview.device import DTYPE_NAMES
+from app.preview.engine import Outcome, VaeEngine
+from app.preview.testcard import DEFAULT_SIZE, TEST_CARD_VERSION, make_test_card
+
+_CACHE_KEY = "latent"
+
+
+def image_to_tensor(rgb01: np.ndarray) -> torch.Tensor:
+    """(H, W, 3) floats in [0, 1] to the VAE's (1, 3, H, W) input in [-1, 1]."""
+    array = np.ascontiguousarray(rgb01, dtype=np.float32).transpose(2, 0, 1)[None]
+    return torch.from_numpy(array * 2.0 - 1.0)
+
+
+def tensor_to_image(decoded: torch.Tensor) -> np.ndarray:
+    """VAE output (1, 3, H, W) to (H, W, 3) float32 ``clamp((x + 1) / 2, 0, 1)``."""
+    rgb = ((decoded[0].float() + 1.0) / 2.0).clamp_(0.0, 1.0)
+    return np.ascontiguousarray(rgb.permute(1, 2, 0).numpy(), dtype=np.float32)
+
+
+def cache_path(engine: VaeEngine, family: str, dtype: torch.dtype, size: int) -> Path:
+    """Where the sample latent for this encoder, family, card and precision lives."""
+    name = f"{family}-{engine.digest()}-card{TEST_CARD_VERSION}-{size}-{DTYPE_NAMES[dtype]}"
+    return app_paths().cache_dir / "latents" / f"{name}.safetensors"
+
+
+def sample_latent(
+    engine: VaeEngine,
+    family: str,
+    *,
+    dtype: torch.dtype,
+    tile: str = "auto",
+    size: int = DEFAULT_SIZE,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> tuple[torch.Tensor, np.ndarray, Outcome | None]:
+    """The test card's latent, the card as RGB [0, 1], and the encode outcome (None if cached)."""
+    card = make_test_card(size).astype(np.float32) / 255.0
+    path = cache_path(engine, family, dtype, size)
+    cached = _read_cache(path)
+    if cached is not None and cached.shape[1] == engine.latent_channels:
+        return cached, card, None
+    outcome = engine.encode(
+        image_to_tensor(card), dtype=dtype, tile=tile, progress=progress, cancel=cancel
+    )
+    _write_cache(path, outcome.tensor)
+    return outcome.tensor, card, outcome
+
+
+def _read_cache(path: Path) -> torch.Tensor | None:
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    if not path.is_file():
+        return None
+    try:
+        return load_file(str(path))[_CACHE_KEY].float()
+    except (SafetensorError, OSError, KeyError):
+        return None  # a damaged cache entry is simply recomputed
+
+
+def _write_cache(path: Path, latent: torch.Tensor) -> None:
+    from safetensors.torch import save_file
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    save_file({_CACHE_KEY: latent.contiguous()}, str(partial))
+    os.replace(partial, path)
