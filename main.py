@@ -7,6 +7,10 @@ import sys
 
 def main(argv: list[str]) -> int:
     """Dispatch to the CLI when a command or option is given, else open the window."""
+    if "--self-test" in argv:
+        from app.gui.launch import launch_self_test
+
+        return launch_self_test(argv)
     if argv:
         from app.cli import main as cli_main
 

@@ -24,19 +24,55 @@ def display_available(environ: dict[str, str] | None = None, platform: str = sys
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM"))
 
 
+def create_application():
+    """The QApplication with the app's names, translation and theme (created once)."""
+    from PySide6.QtWidgets import QApplication
+
+    from app import APP_NAME
+    from app.gui.i18n import install_translator
+    from app.gui.settings import KEY_THEME, get_str
+    from app.gui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    if app.property("vaeManagerLanguage") is None:
+        app.setProperty("vaeManagerLanguage", install_translator(app))
+    apply_theme(get_str(KEY_THEME, "system"))
+    return app
+
+
 def launch_gui() -> int:
     """Run the Qt event loop until the window closes."""
     if not display_available():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2
-    from PySide6.QtWidgets import QApplication
+    from app.gui.errors import setup_file_logging
 
-    from app import APP_NAME
+    setup_file_logging()
+    app = create_application()
     from app.gui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName(APP_NAME)
     window = MainWindow()
+    window.presenter.install_excepthook()
     window.show()
     return app.exec()
+
+
+def launch_self_test(argv: list[str]) -> int:
+    """``--self-test [--screenshot DIR]``: open, visit every panel, exit 0 when all went well."""
+    import argparse
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(prog="main.py --self-test")
+    parser.add_argument("--self-test", action="store_true", required=True)
+    parser.add_argument("--screenshot", type=Path, metavar="DIR", help="save one PNG per panel")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), default="system")
+    parser.add_argument("--language", choices=("system", "en", "zh_CN"), default=None)
+    args = parser.parse_args(argv)
+    if not display_available():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.gui.self_test import run_self_test
+
+    return run_self_test(args.screenshot, theme=args.theme, language=args.language)

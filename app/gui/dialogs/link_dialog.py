@@ -1,0 +1,248 @@
+"""One-click linking: tick the installs that should have this VAE, untick those that should not.
+
+The dialog shows the plan before anything is written: per install, whether the
+file is already there (and whether the app put it there), the mode ``auto``
+would use, and any conflict. Applying creates the ticked links and removes the
+app's own links from unticked installs; a conflict is shown, never overwritten,
+and files the app did not make are never removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.errors import ErrorPresenter
+from app.gui.icons import kind_icon
+from app.gui.snapshot import LibraryRow, install_labels
+from app.gui.tasks import Lane, TaskRunner
+
+if TYPE_CHECKING:  # the installs package walks disks: import it in workers only
+    from app.core.installs.records import Install
+
+COL_INSTALL, COL_STATUS, COL_MODE, COL_FOLDER = range(4)
+
+
+@dataclass(frozen=True)
+class LinkRowState:
+    """One install's line in the dialog."""
+
+    install: Install
+    entry: object  # PlanEntry
+    ours: object | None  # the LinkRecord when the app made the file there
+
+    @property
+    def present(self) -> bool:
+        return self.entry.action == "already-linked"
+
+    @property
+    def editable(self) -> bool:
+        """Create (tick) or remove the app's own link (untick); nothing else can change."""
+        if self.entry.reason.startswith("same folder as"):
+            return False
+        return self.entry.action == "create" or (self.present and self.ours is not None)
+
+
+def plan_rows(source: Path, sha256: str | None, installs: list[Install], progress, cancel):
+    """Worker: the plan for every install plus the app's records for what is there."""
+    from app.core.linking import LinkStore, plan_links
+
+    plan = plan_links(source, installs, sha256=sha256, progress=progress, cancel=cancel)
+    store = LinkStore()
+    rows = [
+        LinkRowState(install, entry, store.active_for_dest(entry.dest) if entry.dest else None)
+        for install, entry in zip(installs, plan.entries, strict=True)
+    ]
+    return plan, rows
+
+
+def apply_changes(plan, create: list, remove: list[Path], progress, cancel):
+    """Worker: make the ticked links, then remove the unticked ones the app made."""
+    from app.core.linking import apply_plan, unlink
+
+    made = apply_plan(replace(plan, entries=tuple(create)), cancel=cancel) if create else None
+    removed = unlink(remove) if remove else None
+    return made, removed
+
+
+class LinkDialog(QDialog):
+    """Checkbox per install with the file's status there; Apply links or unlinks."""
+
+    changed = Signal()
+
+    def __init__(self, row: LibraryRow, installs: tuple[Install, ...], runner: TaskRunner,
+                 presenter: ErrorPresenter, parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setObjectName("linkDialog")
+        self.setWindowTitle(self.tr("Link {name}").format(name=row.name))
+        self.resize(880, 380)
+        self.row, self.installs = row, list(installs)
+        self.runner, self.presenter = runner, presenter
+        self.plan = None
+        self.states: list[LinkRowState] = []
+        self.last_summary = ""
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            self.tr(
+                "Tick the UIs that should list <b>{name}</b> in their VAE menu. VAE Manager links "
+                "the file (no second copy when the drive allows it), never replaces a different "
+                "file of the same name, and only removes links it made itself."
+            ).format(name=row.name)
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("linkTable")
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Install"), self.tr("Status"), self.tr("How"), self.tr("VAE folder")]
+        )
+        self.table.verticalHeader().hide()
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(
+            COL_FOLDER, QHeaderView.ResizeMode.Stretch
+        )
+        self.table.setColumnWidth(COL_INSTALL, 220)
+        self.table.setColumnWidth(COL_STATUS, 260)
+        self.table.setColumnWidth(COL_MODE, 90)
+        self.table.setWordWrap(True)
+        layout.addWidget(self.table, 1)
+        self.status = QLabel(self.tr("Checking each install…"))
+        self.status.setObjectName("linkStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close
+        )
+        self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply_button.setObjectName("applyLinks")
+        self.apply_button.setEnabled(False)
+        self.apply_button.clicked.connect(self.apply)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.refresh()
+
+    # -- plan -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if not self.installs:
+            self.status.setText(self.tr("No installs known yet: add one in the Installs panel."))
+            return
+        if self.row.path is None:
+            self.status.setText(self.tr("The file is missing, so it cannot be linked."))
+            return
+        source, sha = self.row.path, self.row.entry.sha256
+        installs = list(self.installs)
+        self.apply_button.setEnabled(False)
+        self.runner.submit(
+            self.tr("Checking where {name} is linked").format(name=self.row.name),
+            lambda p, c: plan_rows(source, sha, installs, p, c),
+            on_done=self._on_planned, on_error=self._on_error,
+        )  # fmt: skip
+
+    def _on_planned(self, planned) -> None:
+        self.plan, self.states = planned
+        labels = install_labels(self.installs)
+        self.table.setRowCount(len(self.states))
+        for i, state in enumerate(self.states):
+            install_item = QTableWidgetItem(kind_icon(state.install.kind),
+                                            labels[state.install.root])  # fmt: skip
+            install_item.setToolTip(str(state.install.root))
+            flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+            install_item.setFlags(flags if state.editable else Qt.ItemFlag.ItemIsUserCheckable)
+            install_item.setCheckState(Qt.CheckState.Checked if state.present
+                                       else Qt.CheckState.Unchecked)  # fmt: skip
+            self.table.setItem(i, COL_INSTALL, install_item)
+            status = QTableWidgetItem(self._status_text(state))
+            status.setToolTip(state.entry.reason)
+            self.table.setItem(i, COL_STATUS, status)
+            mode = state.ours.mode if state.ours is not None else (state.entry.mode or "—")
+            self.table.setItem(i, COL_MODE, QTableWidgetItem(mode))
+            folder = QTableWidgetItem(str(state.entry.folder or ""))
+            folder.setToolTip(str(state.entry.dest or ""))
+            self.table.setItem(i, COL_FOLDER, folder)
+        self.table.resizeRowsToContents()
+        self.apply_button.setEnabled(any(s.editable for s in self.states))
+        conflicts = sum(s.entry.action in ("conflict", "error") for s in self.states)
+        self.status.setText(
+            self.tr("{n} install(s) cannot take this file; the reason is in the Status column.")
+            .format(n=conflicts) if conflicts else self.tr("Tick or untick, then Apply.")
+        )  # fmt: skip
+        if self.last_summary:
+            self.status.setText(self.last_summary + " " + self.status.text())
+
+    def _status_text(self, state: LinkRowState) -> str:
+        action, reason = state.entry.action, state.entry.reason
+        if action == "create":
+            return self.tr("not there") + (f" ({reason})" if reason else "")
+        if action == "already-linked":
+            if state.ours is not None:
+                return self.tr("linked by VAE Manager")
+            return self.tr("already there ({reason})").format(reason=reason)
+        if action == "conflict":
+            return self.tr("conflict: {reason}").format(reason=reason)
+        return self.tr("cannot link: {reason}").format(reason=reason)
+
+    # -- apply ------------------------------------------------------------------------------
+    def checked(self, index: int) -> bool:
+        return self.table.item(index, COL_INSTALL).checkState() == Qt.CheckState.Checked
+
+    def set_checked(self, install_root: Path, checked: bool) -> None:
+        """Tick or untick the row of one install (tests and keyboard users)."""
+        for i, state in enumerate(self.states):
+            if state.install.root == install_root:
+                self.table.item(i, COL_INSTALL).setCheckState(
+                    Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+                )
+
+    def apply(self) -> None:
+        if self.plan is None:
+            return
+        create = [s.entry for i, s in enumerate(self.states)
+                  if s.editable and s.entry.action == "create" and self.checked(i)]  # fmt: skip
+        remove = [s.entry.dest for i, s in enumerate(self.states)
+                  if s.editable and s.ours is not None and not self.checked(i)]  # fmt: skip
+        if not create and not remove:
+            self.status.setText(self.tr("Nothing to change."))
+            return
+        plan = self.plan
+        self.apply_button.setEnabled(False)
+        self.status.setText(self.tr("Applying…"))
+        self.runner.submit(
+            self.tr("Linking {name}").format(name=self.row.name),
+            lambda p, c: apply_changes(plan, create, remove, p, c),
+            lane=Lane.WRITER, on_done=self._on_applied, on_error=self._on_error,
+        )  # fmt: skip
+
+    def _on_applied(self, outcome) -> None:
+        made, removed = outcome
+        created = len(made.created) if made else 0
+        gone = len(removed.removed) if removed else 0
+        problems = [o for o in (made.outcomes if made else ()) if o.action in ("conflict", "error")]
+        problems += [o for o in (removed.outcomes if removed else ()) if not o.removed]
+        summary = self.tr("Linked into {a} install(s), removed from {b}.").format(a=created, b=gone)
+        if problems:
+            summary += " " + self.tr("Not done: {what}").format(
+                what="; ".join(str(getattr(p, "reason", p)) for p in problems)
+            )
+        self.status.setText(summary)
+        self.last_summary = summary
+        self.changed.emit()
+        self.refresh()
+
+    def _on_error(self, exc: BaseException) -> None:
+        self.status.setText(str(exc))
+        self.presenter.show_error(exc, self.tr("Linking"))

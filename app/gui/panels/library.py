@@ -1,0 +1,339 @@
+"""The Library panel: every cataloged VAE in a sortable, filterable table with details."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import UserError
+from app.gui.delegates import BadgeDelegate, ChipsDelegate
+from app.gui.formatting import BADGE_KEYS, badge_label
+from app.gui.icons import icon
+from app.gui.library_model import (
+    COL_AUTOV2,
+    COL_FAMILY,
+    COL_LINKED,
+    COL_NAME,
+    COL_SIZE,
+    COL_VERDICT,
+    ROW_ROLE,
+    LibraryFilter,
+    LibraryModel,
+)
+from app.gui.panels.library_actions import LibraryActions, reveal_in_file_manager
+from app.gui.panels.library_details import DetailsView
+from app.gui.snapshot import LibraryRow, Snapshot
+from app.gui.widgets import EmptyState, heading, panel_header
+
+
+class LibraryPanel(QWidget):
+    """Table on the left, details and actions on the right."""
+
+    link_requested = Signal(object)  # LibraryRow
+    preview_requested = Signal(object)  # list[LibraryRow]
+    guide_requested = Signal()
+    get_vaes_requested = Signal()
+    add_install_requested = Signal()
+    import_requested = Signal()
+
+    def __init__(self, actions: LibraryActions, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.actions = actions
+        self.model = LibraryModel(self)
+        self.proxy = LibraryFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self._snapshot = Snapshot()
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            panel_header(
+                self.tr("Library"),
+                self.tr("Every VAE file VAE Manager knows: where it is, whether it is genuine, "
+                        "and which of your UIs can use it."),
+            )
+        )  # fmt: skip
+        layout.addLayout(self._filter_bar())
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._build_empty())
+        self.stack.addWidget(self._build_main())
+        layout.addWidget(self.stack, 1)
+        self._update_details()
+
+    # -- building -------------------------------------------------------------------------------
+    def _filter_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("libraryFilter")
+        self.filter_edit.setPlaceholderText(self.tr("Filter by name, hash, family, install…"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.filter_edit.textChanged.connect(self.proxy.set_text)
+        bar.addWidget(self.filter_edit, 1)
+        self.badge_combo = QComboBox()
+        self.badge_combo.addItem(self.tr("All verdicts"), None)
+        for key in BADGE_KEYS:
+            self.badge_combo.addItem(badge_label(key), key)
+        self.badge_combo.currentIndexChanged.connect(
+            lambda _: self.proxy.set_badge(self.badge_combo.currentData())
+        )
+        bar.addWidget(self.badge_combo)
+        self.missing_check = QCheckBox(self.tr("Show missing files"))
+        self.missing_check.toggled.connect(self.proxy.set_show_missing)
+        bar.addWidget(self.missing_check)
+        return bar
+
+    def _build_empty(self) -> QWidget:
+        empty = EmptyState(
+            "library",
+            self.tr("Your library is empty"),
+            self.tr("Drop VAE files or folders anywhere on this window, download an official VAE, "
+                    "or add the folder of a Stable Diffusion UI so its VAEs are listed here."),
+        )  # fmt: skip
+        empty.add_button(self.tr("Get official VAEs"), "download").clicked.connect(
+            self.get_vaes_requested
+        )
+        empty.add_button(self.tr("Import files…"), "import").clicked.connect(self.import_requested)
+        empty.add_button(self.tr("Add install folder…"), "installs").clicked.connect(
+            self.add_install_requested
+        )
+        self.empty_state = empty
+        return empty
+
+    def _build_main(self) -> QWidget:
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.table = QTableView()
+        self.table.setObjectName("libraryTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.setItemDelegateForColumn(COL_VERDICT, BadgeDelegate(self.table))
+        self.table.setItemDelegateForColumn(COL_LINKED, ChipsDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        widths = {COL_NAME: 200, COL_FAMILY: 92, COL_SIZE: 66, COL_AUTOV2: 88, COL_LINKED: 172}
+        for column, width in widths.items():
+            self.table.setColumnWidth(column, width)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu)
+        self.table.doubleClicked.connect(lambda _: self._emit_link())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_details())
+        splitter.addWidget(self.table)
+        splitter.addWidget(self._build_details())
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setSizes([800, 360])
+        return splitter
+
+    def _build_details(self) -> QWidget:
+        box = QWidget()
+        box.setMinimumWidth(350)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(8, 0, 0, 0)
+        layout.setSpacing(6)
+        self.detail_title = heading("", size_delta=3)
+        self.detail_title.setWordWrap(True)
+        layout.addWidget(self.detail_title)
+        self.detail_badge = QLabel()
+        self.detail_badge.setWordWrap(True)
+        self.detail_badge.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.detail_badge)
+        bar = QHBoxLayout()
+        bar.setSpacing(0)
+        self.buttons: dict[str, QToolButton] = {}
+        specs = [
+            ("verify", self.tr("Verify"), "verify", self.verify_selected),
+            ("reveal", self.tr("Reveal"), "reveal", self._on_reveal_clicked),
+            ("link", self.tr("Link"), "link", self._emit_link),
+            ("unlink", self.tr("Unlink"), "unlink", self._on_unlink_clicked),
+            ("default", self.tr("Default"), "star", None),
+            ("preview", self.tr("Preview"), "preview", self.preview_selected),
+            ("remove", self.tr("Remove"), "trash", self.remove_selected),
+        ]
+        tips = {
+            "verify": self.tr("Read the file again and check it against the catalog and registry"),
+            "reveal": self.tr("Show the file in your file manager"),
+            "link": self.tr("Choose the UIs that should list this VAE"),
+            "unlink": self.tr("Remove every link VAE Manager made of this file"),
+            "default": self.tr("Make it the default VAE of an AUTOMATIC1111-style install"),
+            "preview": self.tr("Decode the test card with the selected VAEs"),
+            "remove": self.tr("Move the file to the trash"),
+        }
+        for key, text, icon_name, slot in specs:
+            button = QToolButton()
+            button.setObjectName(f"action_{key}")
+            button.setText(text)
+            button.setToolTip(tips[key])
+            button.setIcon(icon(icon_name))
+            button.setIconSize(QSize(20, 20))
+            button.setAutoRaise(True)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            if slot is not None:
+                button.clicked.connect(slot)
+            self.buttons[key] = button
+            bar.addWidget(button)
+        self.default_menu = QMenu(self)
+        self.default_menu.aboutToShow.connect(self._fill_default_menu)
+        self.buttons["default"].setMenu(self.default_menu)
+        self.buttons["default"].setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        layout.addLayout(bar)
+        self.details = DetailsView()
+        self.details.reveal_requested.connect(reveal_in_file_manager)
+        self.details.guide_requested.connect(self.guide_requested)
+        layout.addWidget(self.details, 1)
+        return box
+
+    # -- data -----------------------------------------------------------------------------------
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        """Show a new snapshot, keeping the selected file selected."""
+        current = self.current_row()
+        keep = current.entry.sha256 or current.path if current else None
+        self._snapshot = snapshot
+        rows = snapshot.vae_rows()
+        self.model.set_rows(rows)
+        self.stack.setCurrentIndex(1 if rows else 0)
+        if keep is not None:
+            self.select_where(lambda r: (r.entry.sha256 or r.path) == keep)
+        self._update_details()
+
+    def select_where(self, predicate) -> bool:
+        for proxy_row in range(self.proxy.rowCount()):
+            index = self.proxy.index(proxy_row, 0)
+            if predicate(index.data(ROW_ROLE)):
+                self.table.selectionModel().select(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.table.setCurrentIndex(index)
+                return True
+        return False
+
+    def selected_rows(self) -> list[LibraryRow]:
+        indexes = self.table.selectionModel().selectedRows() if self.stack.currentIndex() else []
+        return [i.data(ROW_ROLE) for i in sorted(indexes, key=lambda i: i.row())]
+
+    def current_row(self) -> LibraryRow | None:
+        rows = self.selected_rows()
+        return rows[0] if rows else None
+
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
+
+    # -- slots ----------------------------------------------------------------------------------
+    def _update_details(self) -> None:
+        row = self.current_row()
+        self.details.show_row(row)
+        present = row is not None and bool(row.entry.locations)
+        for button in self.buttons.values():
+            button.setEnabled(present)
+        if row is None:
+            self.detail_title.setText(self.tr("No file selected"))
+            self.detail_badge.setText("")
+            return
+        self.detail_title.setText(row.name)
+        message = html.escape(row.entry.validation_message or "")
+        self.detail_badge.setText(
+            f"<span style='background:{row.badge.colour};color:white;'>"
+            f"&nbsp;{html.escape(row.badge.label)}&nbsp;</span>&nbsp; {message}"
+        )
+
+    def _run(self, action) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        try:
+            action(row)
+        except UserError as exc:
+            self.actions.presenter.show_error(exc)
+
+    def verify_selected(self) -> None:
+        """Verify the selected file (button, menu and shortcut)."""
+        self._run(self.actions.verify)
+
+    def _on_reveal_clicked(self) -> None:
+        self._run(lambda row: row.path and reveal_in_file_manager(row.path))
+
+    def _on_unlink_clicked(self) -> None:
+        self._run(self.actions.unlink_all)
+
+    def remove_selected(self) -> None:
+        """Ask, then move the selected file to the trash."""
+        self._run(self.actions.confirm_remove)
+
+    def _emit_link(self) -> None:
+        self._run(self.link_requested.emit)
+
+    def preview_selected(self) -> None:
+        """Open the selected files (up to four) in the Preview panel."""
+        rows = [r for r in self.selected_rows() if r.entry.locations][:4]
+        if rows:
+            self.preview_requested.emit(rows)
+
+    def _fill_default_menu(self) -> None:
+        from app.core.installs.a1111_config import supports_default_vae
+
+        self.default_menu.clear()
+        installs = [i for i in self._snapshot.installs if supports_default_vae(i)]
+        if not installs:
+            action = self.default_menu.addAction(
+                self.tr("No AUTOMATIC1111, Forge or reForge install found")
+            )
+            action.setEnabled(False)
+            return
+        from app.gui.icons import kind_icon
+        from app.gui.snapshot import install_labels
+
+        labels = install_labels(self._snapshot.installs)
+        for install in installs:
+            action = self.default_menu.addAction(
+                kind_icon(install.kind),
+                self.tr("In {install}").format(install=f"{labels[install.root]} ({install.root})"),
+            )
+            action.triggered.connect(
+                lambda _=False, i=install: self._run(lambda row: self.actions.set_default(row, i))
+            )
+
+    def _on_table_context_menu(self, pos) -> None:
+        if self.current_row() is None:
+            return
+        menu = QMenu(self)
+        for key in ("verify", "reveal", "link", "unlink", "preview", "remove"):
+            button = self.buttons[key]
+            action = menu.addAction(button.icon(), button.text())
+            action.triggered.connect(button.click)
+        menu.addSeparator()
+        sub = menu.addMenu(icon("star"), self.buttons["default"].text())
+        sub.aboutToShow.connect(lambda: self._fill_menu_into(sub))
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _fill_menu_into(self, menu: QMenu) -> None:
+        self._fill_default_menu()
+        menu.clear()
+        for action in self.default_menu.actions():
+            menu.addAction(action)

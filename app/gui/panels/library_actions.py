@@ -1,0 +1,179 @@
+"""What the library's buttons do: each action is a task; results go to the presenter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.core.errors import UserError
+from app.gui.errors import ErrorPresenter
+from app.gui.snapshot import LibraryRow
+from app.gui.state import AppState
+from app.gui.tasks import Lane, Task
+
+if TYPE_CHECKING:  # the installs package walks disks: import it in workers only
+    from app.core.installs.records import Install
+
+
+def reveal_in_file_manager(path: Path) -> bool:
+    """Open the folder holding ``path`` in the system file manager."""
+    folder = path if path.is_dir() else path.parent
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+class LibraryActions(QObject):
+    """Verify, unlink, set as default, remove: the library operations, off the GUI thread."""
+
+    def __init__(self, state: AppState, presenter: ErrorPresenter, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.runner = state.runner
+        self.presenter = presenter
+        self._parent = parent
+
+    # -- verify -----------------------------------------------------------------------------
+    def verify(self, row: LibraryRow) -> Task:
+        """Re-read the file and compare with the catalog and the registry."""
+        path = _present(row)
+        known = row.entry.sha256
+
+        def work(progress, cancel):
+            from app.core.identify import identify
+            from app.core.paths import app_paths
+            from app.core.registry import load_registry
+
+            registry = load_registry(app_paths().user_registry)
+            return identify(path, registry, progress=progress, cancel=cancel)
+
+        def done(report) -> None:
+            sha = report.hashes.sha256 if report.hashes else None
+            if known and sha and sha != known:
+                same = self.tr("The file changed since it was cataloged; the catalog is updated.")
+                self.state.rescan([path.parent])
+            else:
+                same = self.tr("The bytes are the ones the catalog recorded.")
+            text = self.tr("{name}: {verdict} ({message}).\n{same}").format(
+                name=path.name,
+                verdict=report.validation.status,
+                message=report.validation.message,
+                same=same,
+            )
+            self.presenter.inform(self.tr("Verified"), text, details=f"SHA-256 {sha}")
+
+        return self.runner.submit(self.tr("Verifying {name}").format(name=path.name), work,
+                                  on_done=done)  # fmt: skip
+
+    # -- unlink -----------------------------------------------------------------------------
+    def unlink_all(self, row: LibraryRow) -> Task:
+        """Remove every link the app made of this file (never the user's own copies)."""
+        sha = row.entry.sha256
+
+        def work(progress, cancel):
+            from app.core.linking import LinkStore, unlink
+
+            if not sha:
+                raise UserError("This file is not hashed yet; wait for hashing to finish.")
+            dests = [r.dest for r in LinkStore().active_links() if r.sha256 == sha]
+            if not dests:
+                raise UserError(
+                    "VAE Manager made no links of this file, so there is nothing to unlink."
+                )
+            return unlink(dests)
+
+        def done(result) -> None:
+            removed = len(result.removed)
+            kept = [f"{o.path}: {o.reason}" for o in result.outcomes if not o.removed]
+            text = self.tr("Removed {n} link(s).").format(n=removed)
+            if kept:
+                text += "\n" + self.tr("Left alone:") + "\n" + "\n".join(kept)
+            self.presenter.inform(self.tr("Unlinked"), text)
+            self.state.rescan()
+
+        return self.runner.submit(self.tr("Unlinking {name}").format(name=row.name), work,
+                                  lane=Lane.WRITER, on_done=done)  # fmt: skip
+
+    # -- default VAE in an A1111-family install ---------------------------------------------
+    def set_default(self, row: LibraryRow, install: Install) -> Task:
+        """Link the file into the install if needed, then select it in config.json."""
+        source, sha = _present(row), row.entry.sha256
+
+        def work(progress, cancel):
+            from app.core.installs.a1111_config import set_default_vae
+            from app.core.linking import apply_plan, plan_links
+            from app.core.linking.plan import ACTION_ALREADY, ACTION_CREATE
+
+            plan = plan_links(source, [install], sha256=sha, progress=progress, cancel=cancel)
+            entry = plan.entries[0]
+            if entry.action == ACTION_CREATE:
+                apply_plan(plan, cancel=cancel)
+            elif entry.action != ACTION_ALREADY:
+                raise UserError(f"Cannot put {source.name} into {install.label}: {entry.reason}")
+            return set_default_vae(install, entry.dest)
+
+        def done(change) -> None:
+            text = self.tr("{install} now uses {name} by default ({key} in {config}).").format(
+                install=install.label, name=source.name, key=change.key, config=change.config
+            )
+            notes = "\n".join(change.notes)
+            backup = change.backup or self.tr("none: there was no config.json yet")
+            details = self.tr("Backup of the previous settings: {backup}").format(backup=backup)
+            self.presenter.inform(self.tr("Default VAE set"), f"{text}\n\n{notes}", details)
+            self.state.reload()
+
+        return self.runner.submit(
+            self.tr("Setting the default VAE of {install}").format(install=install.label),
+            work, lane=Lane.WRITER, on_done=done,
+        )  # fmt: skip
+
+    # -- remove to the trash ----------------------------------------------------------------
+    def confirm_remove(self, row: LibraryRow) -> None:
+        """Ask first (non-blocking), listing every file that will go to the trash."""
+        paths = "\n".join(row.entry.locations)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Move to the trash?"),
+            self.tr(
+                "Move {name} to the trash? Links VAE Manager made of it are removed; "
+                "these files go to the trash (you can restore them from there):\n\n{paths}"
+            ).format(name=row.name, paths=paths),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self._parent,
+        )
+        box.setObjectName("confirmRemove")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        yes.setText(self.tr("Move to trash"))
+        box.finished.connect(lambda _: box.clickedButton() is yes and self.remove(row))
+        box.open()
+
+    def remove(self, row: LibraryRow) -> Task:
+        locations = [Path(p) for p in row.entry.locations]
+        sha = row.entry.sha256
+
+        def work(progress, cancel):
+            from app.core.linking import LinkStore, unlink
+            from app.gui.trash import move_to_trash
+
+            ours = [r.dest for r in LinkStore().active_links() if sha and r.sha256 == sha]
+            removed = set(unlink(ours).removed) if ours else set()
+            for done, path in enumerate(locations, start=1):
+                if path not in removed:
+                    move_to_trash(path)
+                progress(done, len(locations))
+            return locations
+
+        def done(paths) -> None:
+            self.state.rescan(sorted({p.parent for p in paths}))
+
+        return self.runner.submit(self.tr("Moving {name} to the trash").format(name=row.name),
+                                  work, lane=Lane.WRITER, on_done=done)  # fmt: skip
+
+
+def _present(row: LibraryRow) -> Path:
+    if row.path is None:
+        raise UserError(f"{row.name} is missing: none of its locations exists any more.")
+    return row.path

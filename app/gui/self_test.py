@@ -1,0 +1,181 @@
+"""``main.py --self-test``: open the real window on made-up files and visit every panel.
+
+Everything happens in a temporary home (``$VAE_MANAGER_HOME``), so the user's
+catalog and settings are never touched: a small library of generated VAEs, an
+AUTOMATIC1111 and a ComfyUI folder, a link, a scan, a preview decode. Each
+panel is saved as a PNG when a folder is given. Exit status 0 means every step
+worked; anything else prints what failed. Packaging runs it on frozen builds.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+TIMEOUT_S = 120.0
+
+
+class SelfTestFailure(Exception):
+    """A step of the self-test did not do what it should."""
+
+
+def build_demo(root: Path) -> dict[str, Path]:
+    """Generated VAEs in the library, two UI folders, a checkpoint, one VAE linked into both."""
+    from app.core.installs import add_install, install_at
+    from app.core.linking import apply_plan, plan_links
+    from app.core.paths import app_paths
+    from app.gui.sample_files import (
+        make_a1111_folder,
+        make_comfyui_folder,
+        write_sample_checkpoint,
+        write_sample_vae,
+    )
+
+    vae_dir = app_paths().library_dir / "VAE"
+    soft = write_sample_vae(vae_dir / "anime-soft.safetensors", seed=1)
+    write_sample_vae(vae_dir / "vae-ft-mse-840000-ema-pruned.safetensors", seed=2)
+    sharp = write_sample_vae(vae_dir / "photo-sharp.safetensors", seed=3)
+    broken = vae_dir / "broken-download.safetensors"
+    broken.write_bytes(sharp.read_bytes()[: 3 << 20])
+    webui = make_a1111_folder(root / "stable-diffusion-webui")
+    comfy = make_comfyui_folder(root / "ComfyUI")
+    write_sample_checkpoint(webui / "models" / "Stable-diffusion" / "dreamy-mix-v2.safetensors",
+                            seed=1)  # fmt: skip
+    for folder in (webui, comfy):
+        add_install(folder)
+    installs = [install_at(webui), install_at(comfy)]
+    apply_plan(plan_links(soft, installs))
+    return {"vae": soft, "webui": webui, "comfy": comfy}
+
+
+def spin(until: Callable[[], bool], timeout: float = TIMEOUT_S, what: str = "") -> None:
+    """Run the event loop until ``until()`` holds; SelfTestFailure on timeout."""
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout
+    while not until():
+        if time.monotonic() > deadline:
+            raise SelfTestFailure(f"timed out waiting for {what or until}")
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def settle(window, seconds: float = 0.3) -> None:
+    """Let timers, layouts and paints catch up."""
+    spin(lambda: not window.runner.active_tasks(), what="background tasks")
+    end = time.monotonic() + seconds
+    spin(lambda: time.monotonic() > end)
+
+
+def run_self_test(
+    screenshot_dir: Path | None, *, theme: str = "system", language: str | None = None
+) -> int:
+    """Run the self-test in a temporary home; 0 when every step worked, 1 otherwise."""
+    with tempfile.TemporaryDirectory(prefix="vae-manager-self-test-") as tmp:
+        os.environ["VAE_MANAGER_HOME"] = str(Path(tmp) / "home")
+        try:
+            _run(Path(tmp), screenshot_dir, theme, language)
+        except SelfTestFailure as exc:
+            print(f"self-test FAILED: {exc}", file=sys.stderr)
+            return 1
+        except Exception:  # noqa: BLE001 - report any crash as a failed self-test
+            import traceback
+
+            traceback.print_exc()
+            print("self-test FAILED with an unexpected error", file=sys.stderr)
+            return 1
+    print("self-test passed")
+    return 0
+
+
+def _run(tmp: Path, screenshot_dir: Path | None, theme: str, language: str | None) -> None:
+    from app.gui.settings import KEY_LANGUAGE, KEY_THEME, set_value
+
+    set_value(KEY_THEME, theme)
+    if language:
+        set_value(KEY_LANGUAGE, language)
+    from app.gui.launch import create_application
+
+    app = create_application()
+    demo = build_demo(tmp / "world")
+    from app.gui.main_window import MainWindow, WindowOptions
+
+    window = MainWindow(WindowOptions(search_roots=[]))
+    window.resize(1360, 820)
+    window.show()
+    spin(lambda: window.state.installs_known, what="install discovery")
+    spin(lambda: len(window.state.snapshot.vae_rows()) >= 4, what="the library scan")
+    settle(window)
+    spin(lambda: all(r.entry.sha256 for r in window.state.snapshot.rows), what="hashing")
+    _check(window, demo)
+    if "torch" in sys.modules:
+        raise SelfTestFailure("torch was imported before any preview was asked for")
+    shots = screenshot_dir
+    if shots is not None:
+        shots.mkdir(parents=True, exist_ok=True)
+    _visit(window, shots)
+    window.close()
+    app.processEvents()
+
+
+def _check(window, demo: dict[str, Path]) -> None:
+    rows = window.state.snapshot.vae_rows()
+    names = {r.name: r for r in rows}
+    soft = names.get("anime-soft.safetensors")
+    if soft is None or soft.entry.kind != "vae":
+        raise SelfTestFailure(f"the generated VAE was not cataloged as a VAE: {sorted(names)}")
+    if {c.kind for c in soft.chips} != {"a1111", "comfyui"}:
+        raise SelfTestFailure(f"link chips wrong: {soft.chips}")
+    if names["broken-download.safetensors"].badge.key != "invalid":
+        raise SelfTestFailure("a truncated file was not marked invalid")
+    if names["vae-ft-mse-840000-ema-pruned.safetensors"].badge.key != "mismatch":
+        raise SelfTestFailure("a file named like an official VAE was not flagged as a mismatch")
+    if len(window.state.installs) != 2:
+        raise SelfTestFailure(f"expected 2 installs, found {window.state.installs}")
+    if bugs := [text for kind, text in window.presenter.history if kind == "bug"]:
+        raise SelfTestFailure(f"unexpected errors: {bugs}")
+
+
+def _visit(window, shots: Path | None) -> None:
+    def snap(name: str) -> None:
+        settle(window)
+        if shots is not None and not window.grab().save(str(shots / f"{name}.png")):
+            raise SelfTestFailure(f"cannot write {shots / name}.png")
+
+    window.show_panel(window.PANEL_LIBRARY)
+    window.library.select_where(lambda r: r.name == "anime-soft.safetensors")
+    snap("1-library")
+    window.show_panel(window.PANEL_CHECKPOINTS)
+    window.checkpoints.table.selectRow(0)
+    snap("2-checkpoints")
+    window.show_panel(window.PANEL_INSTALLS)
+    snap("3-installs")
+    window.show_panel(window.PANEL_GET)
+    spin(lambda: window.downloads.queue is not None, what="the download queue")
+    snap("4-get-official-vaes")
+    # Two side by side make the screenshot; one decode is enough to prove the engine works.
+    count = 2 if shots is not None else 1
+    rows = [r for r in window.state.snapshot.vae_rows() if r.badge.key != "invalid"][:count]
+    window.open_preview(rows)
+    spin(lambda: all(not t.active for t in window.preview.tasks), what="the preview decode")
+    if any(t.state != "done" for t in window.preview.tasks):
+        errors = [str(t.error) for t in window.preview.tasks if t.error]
+        raise SelfTestFailure(f"preview decode failed: {errors}")
+    window.preview.sync.set_scale(2.0)
+    snap("5-preview")
+    if shots is not None:
+        window.show_panel(window.PANEL_LIBRARY)
+        dialog = window.open_link_dialog(window.library.current_row())
+        spin(lambda: dialog.plan is not None, what="the link plan")
+        settle(window)
+        if not dialog.grab().save(str(shots / "6-link-dialog.png")):
+            raise SelfTestFailure("cannot write the link dialog screenshot")
+        dialog.close()
+        guide = window.guide_action()
+        settle(window)
+        guide.grab().save(str(shots / "7-guide.png"))
+        guide.close()

@@ -1,0 +1,1783 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../app/gui/dialogs/about.py" line="22"/>
+        <source>About {app}</source>
+        <translation>关于 {app}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/about.py" line="32"/>
+        <source>Find, verify, download, preview and link the VAE files of your Stable Diffusion UIs.</source>
+        <translation>查找、校验、下载、预览并链接你的 Stable Diffusion 界面所用的 VAE 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/about.py" line="35"/>
+        <source>Data: {data}&lt;br&gt;Settings: {config}&lt;br&gt;Logs: {logs}</source>
+        <translation>数据：{data}&lt;br&gt;设置：{config}&lt;br&gt;日志：{logs}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/about.py" line="39"/>
+        <source>Licensed under the MIT licence.</source>
+        <translation>以 MIT 许可证发布。</translation>
+    </message>
+</context>
+<context>
+    <name>AppState</name>
+    <message>
+        <location filename="../../app/gui/state.py" line="81"/>
+        <source>Reading the catalog</source>
+        <translation>正在读取目录</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/state.py" line="102"/>
+        <source>Looking for Stable Diffusion installs</source>
+        <translation>正在查找 Stable Diffusion 安装</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/state.py" line="135"/>
+        <source>Scanning model folders</source>
+        <translation>正在扫描模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/state.py" line="149"/>
+        <source>Hashing new files</source>
+        <translation>正在计算新文件的哈希</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/state.py" line="160"/>
+        <source>Adding {path}</source>
+        <translation>正在添加 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/state.py" line="171"/>
+        <source>Removing {path}</source>
+        <translation>正在移除 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>CheckpointModel</name>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="61"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="61"/>
+        <source>Family</source>
+        <translation>系列</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="61"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="61"/>
+        <source>AutoV2</source>
+        <translation>AutoV2</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="62"/>
+        <source>Baked-in VAE</source>
+        <translation>内置 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="62"/>
+        <source>In installs</source>
+        <translation>所在安装</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="67"/>
+        <source>waiting for the hash</source>
+        <translation>等待哈希计算</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="74"/>
+        <source>none (no VAE inside)</source>
+        <translation>无（不含 VAE）</translation>
+    </message>
+</context>
+<context>
+    <name>CheckpointsPanel</name>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="116"/>
+        <source>Checkpoints</source>
+        <translation>大模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="117"/>
+        <source>Every checkpoint already carries a VAE. If it is the one you would add, an external VAE changes nothing.</source>
+        <translation>每个大模型都已内置一个 VAE。如果它正是你想添加的那个，外挂 VAE 不会带来任何变化。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="125"/>
+        <source>No checkpoints cataloged</source>
+        <translation>目录中还没有大模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="127"/>
+        <source>Checkpoints in your UIs&apos; model folders and in the library appear here with the VAE baked into each. Drop a checkpoint on the window to import it.</source>
+        <translation>各界面模型文件夹和库中的大模型会显示在这里，并注明各自内置的 VAE。把大模型文件拖到窗口上即可导入。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="184"/>
+        <source>not available yet</source>
+        <translation>暂不可用</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="199"/>
+        <source>cannot tell: {why}</source>
+        <translation>无法判断：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="203"/>
+        <source>Identifying baked-in VAEs</source>
+        <translation>正在识别内置 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="214"/>
+        <source>Select a checkpoint to see what an external VAE would change.</source>
+        <translation>选择一个大模型，查看外挂 VAE 会带来什么变化。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="221"/>
+        <source>{name}: baked-in VAE {label}.</source>
+        <translation>{name}：内置 VAE 为 {label}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="223"/>
+        <source>{name} holds no VAE: select one in your UI, or it cannot make images.</source>
+        <translation>{name} 不含 VAE：请在界面中选择一个，否则无法生成图片。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="226"/>
+        <source>{name} already carries {label}. Selecting that same VAE changes nothing; a different one (for example EMA instead of MSE) would.</source>
+        <translation>{name} 已内置 {label}。选择同一个 VAE 不会有任何变化；换一个不同的（例如用 EMA 代替 MSE）才会。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/checkpoints.py" line="230"/>
+        <source>{name} carries a VAE that matches none in your library. Compare it with an official VAE in Preview to see the difference.</source>
+        <translation>{name} 内置的 VAE 与库中任何一个都不匹配。可以在预览中与官方 VAE 对比，看看差别。</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsView</name>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="46"/>
+        <source>Select a file to see its hashes, where it is and what it is.</source>
+        <translation>选择一个文件，查看它的哈希、位置和类型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="56"/>
+        <source>Which VAE should I use?</source>
+        <translation>我该用哪个 VAE？</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="62"/>
+        <source>Hashes</source>
+        <translation>哈希</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="63"/>
+        <source>Locations</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="64"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="67"/>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="85"/>
+        <source>Not hashed yet: hashing runs in the background.</source>
+        <translation>尚未计算哈希：正在后台计算。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="99"/>
+        <source>missing</source>
+        <translation>已丢失</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="100"/>
+        <source>linked by VAE Manager</source>
+        <translation>由 VAE Manager 链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="101"/>
+        <source>own copy</source>
+        <translation>独立副本</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="114"/>
+        <source>In these installs:</source>
+        <translation>位于这些安装中：</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="120"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="120"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="122"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="123"/>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="124"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="125"/>
+        <source>Family</source>
+        <translation>系列</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="126"/>
+        <source>Key layout</source>
+        <translation>键名布局</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="127"/>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="129"/>
+        <source>Has encoder</source>
+        <translation>含编码器</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="132"/>
+        <source>First seen</source>
+        <translation>首次发现</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="133"/>
+        <source>Last seen</source>
+        <translation>最近发现</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadControls</name>
+    <message>
+        <location filename="../../app/gui/panels/vae_card.py" line="51"/>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/vae_card.py" line="52"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/vae_card.py" line="53"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/vae_card.py" line="54"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/vae_card.py" line="55"/>
+        <source>Discard</source>
+        <translation>丢弃</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/vae_card.py" line="87"/>
+        <source>connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/vae_card.py" line="100"/>
+        <source>Failed: {error}</source>
+        <translation>失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/vae_card.py" line="102"/>
+        <source>Stopped; resume continues where it stopped.</source>
+        <translation>已停止；继续下载会从中断处接着下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/vae_card.py" line="106"/>
+        <source>In your library</source>
+        <translation>已在你的库中</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/vae_card.py" line="108"/>
+        <source>No download address known</source>
+        <translation>没有已知的下载地址</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadService</name>
+    <message>
+        <location filename="../../app/gui/downloads_service.py" line="98"/>
+        <source>Opening the download queue</source>
+        <translation>正在打开下载队列</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/downloads_service.py" line="123"/>
+        <source>Starting download of {name}</source>
+        <translation>开始下载 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/downloads_service.py" line="135"/>
+        <source>Starting download of {url}</source>
+        <translation>开始下载 {url}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/downloads_service.py" line="149"/>
+        <location filename="../../app/gui/downloads_service.py" line="189"/>
+        <source>Downloading {name}</source>
+        <translation>正在下载 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/downloads_service.py" line="159"/>
+        <source>Discarding a download</source>
+        <translation>正在丢弃下载</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadSettingsDialog</name>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="35"/>
+        <source>Library and download settings</source>
+        <translation>库与下载设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="42"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="46"/>
+        <source>Library folder:</source>
+        <translation>库文件夹：</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="47"/>
+        <source>Move the files already in the library there</source>
+        <translation>把库中已有的文件一并移过去</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="52"/>
+        <source>Downloads and imports go here (VAE/ and checkpoints/ inside). Moving keeps every link working; an interrupted move finishes when you save again.</source>
+        <translation>下载和导入的文件放在这里（其中有 VAE/ 和 checkpoints/）。移动后所有链接仍然有效；如果移动中断，再次保存即可完成。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="59"/>
+        <source>Mirror endpoint:</source>
+        <translation>镜像地址：</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="64"/>
+        <source>Optional. Hugging Face downloads go through this mirror instead (like HF_ENDPOINT).</source>
+        <translation>可选。Hugging Face 的下载改走这个镜像（与 HF_ENDPOINT 相同）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="72"/>
+        <source>hf_… (only for gated files)</source>
+        <translation>hf_…（仅受限文件需要）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="73"/>
+        <source>Access token:</source>
+        <translation>访问令牌：</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="77"/>
+        <source>Stored in your settings file, readable by you only; never shown in logs.</source>
+        <translation>保存在你的设置文件中，仅你本人可读；不会出现在日志里。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="107"/>
+        <source>Reading settings</source>
+        <translation>正在读取设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="110"/>
+        <source>Choose the library folder</source>
+        <translation>选择库文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="134"/>
+        <source>Saving settings</source>
+        <translation>正在保存设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="141"/>
+        <source>Library moved</source>
+        <translation>库已移动</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="142"/>
+        <source>Moved {n} file(s); some stayed where they were.</source>
+        <translation>已移动 {n} 个文件；有些文件留在了原处。</translation>
+    </message>
+</context>
+<context>
+    <name>DropHandler</name>
+    <message>
+        <location filename="../../app/gui/main_window/drops.py" line="51"/>
+        <source>Looking at the dropped items</source>
+        <translation>正在查看拖入的项目</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorPresenter</name>
+    <message>
+        <location filename="../../app/gui/errors.py" line="69"/>
+        <source>Cannot do that</source>
+        <translation>无法执行</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/errors.py" line="76"/>
+        <source>Something went wrong inside VAE Manager{where}. This is a bug, not something you did.
+Your files were not changed by the failed step. The details were written to:
+{log}</source>
+        <translation>VAE Manager 内部出错了{where}。这是程序的缺陷，不是你的操作问题。
+失败的步骤没有改动你的文件。详细信息已写入：
+{log}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/errors.py" line="80"/>
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+</context>
+<context>
+    <name>Formatting</name>
+    <message>
+        <location filename="../../app/gui/formatting.py" line="41"/>
+        <source>{n} s</source>
+        <translation>{n} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/formatting.py" line="43"/>
+        <source>{m} min {s:02d} s</source>
+        <translation>{m} 分 {s:02d} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/formatting.py" line="46"/>
+        <source>{h} h {m:02d} min</source>
+        <translation>{h} 小时 {m:02d} 分</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/formatting.py" line="65"/>
+        <location filename="../../app/gui/formatting.py" line="95"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/formatting.py" line="93"/>
+        <source>official</source>
+        <translation>官方</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/formatting.py" line="94"/>
+        <source>mismatch</source>
+        <translation>不符</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/formatting.py" line="96"/>
+        <source>invalid</source>
+        <translation>无效</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/formatting.py" line="97"/>
+        <source>unsafe</source>
+        <translation>不安全</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/formatting.py" line="98"/>
+        <source>hashing…</source>
+        <translation>计算哈希中…</translation>
+    </message>
+</context>
+<context>
+    <name>GetVaesPanel</name>
+    <message>
+        <location filename="../../app/gui/panels/get_vaes.py" line="44"/>
+        <source>Get official VAEs</source>
+        <translation>获取官方 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/get_vaes.py" line="45"/>
+        <source>The VAEs the model makers published, checked against their known hashes after download. Not sure which one? Read the guide.</source>
+        <translation>模型作者发布的 VAE，下载后会与已知哈希核对。不确定选哪个？请看指南。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/get_vaes.py" line="50"/>
+        <source>Which VAE should I use?</source>
+        <translation>我该用哪个 VAE？</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/get_vaes.py" line="52"/>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/get_vaes.py" line="68"/>
+        <source>Loading the registry…</source>
+        <translation>正在加载 VAE 清单…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/get_vaes.py" line="80"/>
+        <source>Paste a download link (https://…/file.safetensors) to fetch any other VAE</source>
+        <translation>粘贴下载链接（https://…/file.safetensors）以获取其他任意 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/get_vaes.py" line="84"/>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+</context>
+<context>
+    <name>GuideDialog</name>
+    <message>
+        <location filename="../../app/gui/dialogs/guide.py" line="17"/>
+        <source>Which VAE should I use?</source>
+        <translation>我该用哪个 VAE？</translation>
+    </message>
+</context>
+<context>
+    <name>ImageTile</name>
+    <message>
+        <location filename="../../app/gui/panels/image_views.py" line="94"/>
+        <source>Save as PNG…</source>
+        <translation>另存为 PNG…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/image_views.py" line="112"/>
+        <source>Save the decoded image</source>
+        <translation>保存解码后的图片</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/image_views.py" line="113"/>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="67"/>
+        <source>Import into the library</source>
+        <translation>导入到库</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="76"/>
+        <source>{n} item(s) dropped. VAEs go to the library&apos;s VAE folder and full checkpoints to its checkpoints folder; files already in the catalog are not stored twice; unsafe or damaged files are refused.</source>
+        <translation>拖入了 {n} 个项目。VAE 放入库的 VAE 文件夹，完整大模型放入其 checkpoints 文件夹；目录中已有的文件不会重复存放；不安全或已损坏的文件会被拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="87"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="87"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="87"/>
+        <source>Now at</source>
+        <translation>现在位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="87"/>
+        <source>Why / baked-in VAE</source>
+        <translation>原因 / 内置 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="96"/>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="107"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="217"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="115"/>
+        <source>How</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="120"/>
+        <source>Copy (keep the originals)</source>
+        <translation>复制（保留原文件）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="121"/>
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="122"/>
+        <source>Hard link (same drive, no extra space)</source>
+        <translation>硬链接（同一磁盘，不占额外空间）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="135"/>
+        <source>Also extract the VAE of each checkpoint into a standalone .safetensors</source>
+        <translation>同时把每个大模型的 VAE 提取为独立的 .safetensors</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="138"/>
+        <source>Store pickled VAEs (.ckpt, .pt) as .safetensors (checked to be identical)</source>
+        <translation>把 pickle 格式的 VAE（.ckpt、.pt）存为 .safetensors（会校验内容完全一致）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="153"/>
+        <source>Importing is not available in this build.</source>
+        <translation>此版本不支持导入。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="163"/>
+        <source>Importing {n} item(s)</source>
+        <translation>正在导入 {n} 个项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="169"/>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="183"/>
+        <source>Importing {name}</source>
+        <translation>正在导入 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="189"/>
+        <source>imported</source>
+        <translation>已导入</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="190"/>
+        <source>already in the library</source>
+        <translation>已在库中</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="191"/>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="192"/>
+        <source>refused</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="193"/>
+        <source>VAE extracted</source>
+        <translation>已提取 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="194"/>
+        <source>converted to .safetensors</source>
+        <translation>已转换为 .safetensors</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="203"/>
+        <source>baked-in VAE: {vae}</source>
+        <translation>内置 VAE：{vae}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="209"/>
+        <source>Done: {done} file(s) added, {n} result(s) below.</source>
+        <translation>完成：添加了 {done} 个文件，结果共 {n} 条，见下方。</translation>
+    </message>
+</context>
+<context>
+    <name>InstallsPanel</name>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="43"/>
+        <source>Installs</source>
+        <translation>安装</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="44"/>
+        <source>The UIs VAE Manager links VAEs into. Each folder says why it is one: a default, a launch flag or a config file.</source>
+        <translation>VAE Manager 会把 VAE 链接到这些界面中。每个文件夹都注明了来由：默认位置、启动参数或配置文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="49"/>
+        <location filename="../../app/gui/panels/installs.py" line="75"/>
+        <source>Add folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="52"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="55"/>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="57"/>
+        <source>Rescan</source>
+        <translation>重新扫描</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="63"/>
+        <source>Tip: drop a UI&apos;s folder on this window to add it.</source>
+        <translation>提示：把界面的文件夹拖到本窗口即可添加。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="70"/>
+        <source>No Stable Diffusion UI found yet</source>
+        <translation>尚未找到 Stable Diffusion 界面</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="71"/>
+        <source>VAE Manager looks for AUTOMATIC1111, Forge, reForge, SD.Next, ComfyUI, InvokeAI, Fooocus, SwarmUI and Stability Matrix. If yours is elsewhere, add its folder or drop it on this window.</source>
+        <translation>VAE Manager 会查找 AUTOMATIC1111、Forge、reForge、SD.Next、ComfyUI、InvokeAI、Fooocus、SwarmUI 和 Stability Matrix。如果你的安装在别处，请添加它的文件夹，或把它拖到本窗口。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="80"/>
+        <source>Install / folder</source>
+        <translation>安装 / 文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="80"/>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="81"/>
+        <source>Why</source>
+        <translation>来由</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="102"/>
+        <source>VAE folder</source>
+        <translation>VAE 文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="104"/>
+        <source>Checkpoint folder</source>
+        <translation>大模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="107"/>
+        <source>No VAE folder known</source>
+        <translation>没有已知的 VAE 文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="117"/>
+        <source>(not created yet)</source>
+        <translation>（尚未创建）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/installs.py" line="126"/>
+        <source>Choose the folder of a Stable Diffusion UI</source>
+        <translation>选择 Stable Diffusion 界面的文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryActions</name>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="55"/>
+        <source>The file changed since it was cataloged; the catalog is updated.</source>
+        <translation>文件在编入目录后发生了变化；目录已更新。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="58"/>
+        <source>The bytes are the ones the catalog recorded.</source>
+        <translation>文件内容与目录记录的一致。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="59"/>
+        <source>{name}: {verdict} ({message}).
+{same}</source>
+        <translation>{name}：{verdict}（{message}）。
+{same}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="65"/>
+        <source>Verified</source>
+        <translation>校验完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="67"/>
+        <source>Verifying {name}</source>
+        <translation>正在校验 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="90"/>
+        <source>Removed {n} link(s).</source>
+        <translation>已移除 {n} 个链接。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="92"/>
+        <source>Left alone:</source>
+        <translation>保留未动：</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="93"/>
+        <source>Unlinked</source>
+        <translation>已取消链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="96"/>
+        <source>Unlinking {name}</source>
+        <translation>正在取消链接 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="118"/>
+        <source>{install} now uses {name} by default ({key} in {config}).</source>
+        <translation>{install} 现在默认使用 {name}（{config} 中的 {key}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="122"/>
+        <source>none: there was no config.json yet</source>
+        <translation>无：之前还没有 config.json</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="123"/>
+        <source>Backup of the previous settings: {backup}</source>
+        <translation>原设置的备份：{backup}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="124"/>
+        <source>Default VAE set</source>
+        <translation>已设置默认 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="128"/>
+        <source>Setting the default VAE of {install}</source>
+        <translation>正在设置 {install} 的默认 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="138"/>
+        <source>Move to the trash?</source>
+        <translation>移到回收站？</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="140"/>
+        <source>Move {name} to the trash? Links VAE Manager made of it are removed; these files go to the trash (you can restore them from there):
+
+{paths}</source>
+        <translation>把 {name} 移到回收站吗？VAE Manager 为它创建的链接会被移除；以下文件会进入回收站（可以从那里恢复）：
+
+{paths}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="149"/>
+        <source>Move to trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="172"/>
+        <source>Moving {name} to the trash</source>
+        <translation>正在把 {name} 移到回收站</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryModel</name>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="37"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="38"/>
+        <source>Family</source>
+        <translation>系列</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="39"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="40"/>
+        <source>AutoV2</source>
+        <translation>AutoV2</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="42"/>
+        <source>Verdict</source>
+        <translation>判定</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="41"/>
+        <source>Linked in</source>
+        <translation>已链接到</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="98"/>
+        <source>{name} (missing)</source>
+        <translation>{name}（已丢失）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="123"/>
+        <source>{path} (missing)</source>
+        <translation>{path}（已丢失）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="133"/>
+        <source>{label}: linked by VAE Manager</source>
+        <translation>{label}：由 VAE Manager 链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="135"/>
+        <source>{label}: a file of its own there</source>
+        <translation>{label}：那里有一份独立的文件</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryPanel</name>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="66"/>
+        <source>Library</source>
+        <translation>库</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="67"/>
+        <source>Every VAE file VAE Manager knows: where it is, whether it is genuine, and which of your UIs can use it.</source>
+        <translation>VAE Manager 知道的每个 VAE 文件：在哪里、是否为原版、哪些界面可以使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="83"/>
+        <source>Filter by name, hash, family, install…</source>
+        <translation>按名称、哈希、系列、安装筛选…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="89"/>
+        <source>All verdicts</source>
+        <translation>全部判定</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="96"/>
+        <source>Show missing files</source>
+        <translation>显示已丢失的文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="104"/>
+        <source>Your library is empty</source>
+        <translation>你的库是空的</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="105"/>
+        <source>Drop VAE files or folders anywhere on this window, download an official VAE, or add the folder of a Stable Diffusion UI so its VAEs are listed here.</source>
+        <translation>把 VAE 文件或文件夹拖到本窗口任意位置、下载官方 VAE，或添加 Stable Diffusion 界面的文件夹，它的 VAE 就会列在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="108"/>
+        <source>Get official VAEs</source>
+        <translation>获取官方 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="111"/>
+        <source>Import files…</source>
+        <translation>导入文件…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="112"/>
+        <source>Add install folder…</source>
+        <translation>添加安装文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="168"/>
+        <source>Verify</source>
+        <translation>校验</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="169"/>
+        <source>Reveal</source>
+        <translation>打开位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="170"/>
+        <source>Link</source>
+        <translation>链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="172"/>
+        <source>Default</source>
+        <translation>设为默认</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="174"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="177"/>
+        <source>Read the file again and check it against the catalog and registry</source>
+        <translation>重新读取文件，并与目录和 VAE 清单核对</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="178"/>
+        <source>Show the file in your file manager</source>
+        <translation>在文件管理器中显示该文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="179"/>
+        <source>Choose the UIs that should list this VAE</source>
+        <translation>选择需要列出此 VAE 的界面</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="180"/>
+        <source>Remove every link VAE Manager made of this file</source>
+        <translation>移除 VAE Manager 为此文件创建的所有链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="181"/>
+        <source>Make it the default VAE of an AUTOMATIC1111-style install</source>
+        <translation>设为 AUTOMATIC1111 类安装的默认 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="182"/>
+        <source>Decode the test card with the selected VAEs</source>
+        <translation>用所选 VAE 解码测试卡</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="183"/>
+        <source>Move the file to the trash</source>
+        <translation>把文件移到回收站</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="171"/>
+        <source>Unlink</source>
+        <translation>取消链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="173"/>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="256"/>
+        <source>No file selected</source>
+        <translation>未选择文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="302"/>
+        <source>No AUTOMATIC1111, Forge or reForge install found</source>
+        <translation>未找到 AUTOMATIC1111、Forge 或 reForge 安装</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="313"/>
+        <source>In {install}</source>
+        <translation>在 {install} 中</translation>
+    </message>
+</context>
+<context>
+    <name>LinkDialog</name>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="91"/>
+        <source>Link {name}</source>
+        <translation>链接 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="101"/>
+        <source>Tick the UIs that should list &lt;b&gt;{name}&lt;/b&gt; in their VAE menu. VAE Manager links the file (no second copy when the drive allows it), never replaces a different file of the same name, and only removes links it made itself.</source>
+        <translation>勾选需要在 VAE 菜单中列出 &lt;b&gt;{name}&lt;/b&gt; 的界面。VAE Manager 会链接该文件（磁盘允许时不产生第二份拷贝），绝不替换同名的其他文件，并且只移除自己创建的链接。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="111"/>
+        <source>Install</source>
+        <translation>安装</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="111"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="111"/>
+        <source>How</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="111"/>
+        <source>VAE folder</source>
+        <translation>VAE 文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="124"/>
+        <source>Checking each install…</source>
+        <translation>正在检查各个安装…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="142"/>
+        <source>No installs known yet: add one in the Installs panel.</source>
+        <translation>还没有已知的安装：请在“安装”面板中添加。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="145"/>
+        <source>The file is missing, so it cannot be linked.</source>
+        <translation>文件已丢失，无法链接。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="151"/>
+        <source>Checking where {name} is linked</source>
+        <translation>正在检查 {name} 链接到了哪里</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="181"/>
+        <source>{n} install(s) cannot take this file; the reason is in the Status column.</source>
+        <translation>有 {n} 个安装无法接收此文件；原因见“状态”列。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="182"/>
+        <source>Tick or untick, then Apply.</source>
+        <translation>勾选或取消勾选，然后点击“应用”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="190"/>
+        <source>not there</source>
+        <translation>不在其中</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="193"/>
+        <source>linked by VAE Manager</source>
+        <translation>由 VAE Manager 链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="194"/>
+        <source>already there ({reason})</source>
+        <translation>已存在（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="196"/>
+        <source>conflict: {reason}</source>
+        <translation>冲突：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="197"/>
+        <source>cannot link: {reason}</source>
+        <translation>无法链接：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="219"/>
+        <source>Nothing to change.</source>
+        <translation>没有需要更改的。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="223"/>
+        <source>Applying…</source>
+        <translation>正在应用…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="225"/>
+        <source>Linking {name}</source>
+        <translation>正在链接 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="236"/>
+        <source>Linked into {a} install(s), removed from {b}.</source>
+        <translation>已链接到 {a} 个安装，从 {b} 个安装中移除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="238"/>
+        <source>Not done: {what}</source>
+        <translation>未完成：{what}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="248"/>
+        <source>Linking</source>
+        <translation>链接</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../app/gui/main_window/window.py" line="91"/>
+        <source>Library</source>
+        <translation>库</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/window.py" line="92"/>
+        <source>Checkpoints</source>
+        <translation>大模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/window.py" line="93"/>
+        <source>Installs</source>
+        <translation>安装</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/window.py" line="94"/>
+        <source>Get official VAEs</source>
+        <translation>获取官方 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/window.py" line="95"/>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/window.py" line="130"/>
+        <source>Background tasks</source>
+        <translation>后台任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/window.py" line="158"/>
+        <source>Download failed: {error}</source>
+        <translation>下载失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/window.py" line="173"/>
+        <source>Choose model files to import</source>
+        <translation>选择要导入的模型文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/window.py" line="175"/>
+        <source>Model files (*.safetensors *.ckpt *.pt *.pth *.bin *.sft)</source>
+        <translation>模型文件 (*.safetensors *.ckpt *.pt *.pth *.bin *.sft)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/window.py" line="232"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/window.py" line="232"/>
+        <source>The new language is used from the next start.</source>
+        <translation>新语言将在下次启动时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/window.py" line="306"/>
+        <source>Scan done: {added} new, {updated} changed, {missing} missing.</source>
+        <translation>扫描完成：新增 {added} 个，变化 {updated} 个，丢失 {missing} 个。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/window.py" line="314"/>
+        <source>Downloaded {name}</source>
+        <translation>已下载 {name}</translation>
+    </message>
+</context>
+<context>
+    <name>Menus</name>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="36"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="37"/>
+        <source>&amp;Import files…</source>
+        <translation>导入文件(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="38"/>
+        <source>&amp;Add install folder…</source>
+        <translation>添加安装文件夹(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="40"/>
+        <source>&amp;Rescan everything</source>
+        <translation>全部重新扫描(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="41"/>
+        <source>Library and download &amp;settings…</source>
+        <translation>库与下载设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="44"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="46"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="47"/>
+        <source>&amp;Filter the library</source>
+        <translation>筛选库(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="48"/>
+        <source>&amp;Link selected VAE…</source>
+        <translation>链接所选 VAE(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="49"/>
+        <source>&amp;Preview selected VAEs</source>
+        <translation>预览所选 VAE(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="51"/>
+        <source>&amp;Verify selected VAE</source>
+        <translation>校验所选 VAE(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="53"/>
+        <source>&amp;Move selected VAE to the trash…</source>
+        <translation>把所选 VAE 移到回收站(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="56"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="61"/>
+        <source>Background &amp;tasks</source>
+        <translation>后台任务(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="65"/>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="66"/>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="66"/>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="67"/>
+        <source>T&amp;heme</source>
+        <translation>主题(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="69"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="72"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="73"/>
+        <source>&amp;Which VAE should I use?</source>
+        <translation>我该用哪个 VAE(&amp;W)？</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/menus.py" line="75"/>
+        <source>&amp;About VAE Manager</source>
+        <translation>关于 VAE Manager(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPanel</name>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="62"/>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="63"/>
+        <source>Decode the same latent with several VAEs and compare eyes, faces, text and colour at the pixel level. Zoom and pan move all images together.</source>
+        <translation>用多个 VAE 解码同一个潜变量，在像素级别比较眼睛、面部、文字和颜色。缩放和平移会同步作用于所有图片。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="74"/>
+        <source>Nothing decoded yet</source>
+        <translation>尚未解码</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="75"/>
+        <source>Pick one to four VAEs on the left and press Decode. The test card holds fine text, thin lines, gradients and a face: what VAEs get wrong first.</source>
+        <translation>在左侧选择一到四个 VAE，然后点击“解码”。测试卡包含细小文字、细线、渐变和一张脸：这些正是 VAE 最先出错的地方。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="94"/>
+        <source>VAEs to compare</source>
+        <translation>要比较的 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="108"/>
+        <source>Decode on</source>
+        <translation>解码设备</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="114"/>
+        <location filename="../../app/gui/panels/preview.py" line="118"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="115"/>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="119"/>
+        <source>Precision:</source>
+        <translation>精度：</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="122"/>
+        <source>Decode</source>
+        <translation>解码</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="126"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="139"/>
+        <source>Latent</source>
+        <translation>潜变量</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="142"/>
+        <source>Test card (encoded by each VAE)</source>
+        <translation>测试卡（由各 VAE 编码）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="144"/>
+        <source>Latent file (.latent, .safetensors, .npy)</source>
+        <translation>潜变量文件（.latent、.safetensors、.npy）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="145"/>
+        <source>Your image (PNG, round trip)</source>
+        <translation>你的图片（PNG，编码后再解码）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="150"/>
+        <source>no file chosen</source>
+        <translation>未选择文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="152"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="157"/>
+        <source>Latent is scaled (diffusion model space)</source>
+        <translation>潜变量已缩放（扩散模型空间）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="164"/>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="165"/>
+        <source>100 %</source>
+        <translation>100 %</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="166"/>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="167"/>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="195"/>
+        <source>— none —</source>
+        <translation>— 无 —</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="195"/>
+        <source>— choose a VAE —</source>
+        <translation>— 选择 VAE —</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="228"/>
+        <source>Choose at least one VAE.</source>
+        <translation>请至少选择一个 VAE。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="231"/>
+        <source>Choose the file to decode first.</source>
+        <translation>请先选择要解码的文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="236"/>
+        <source>Preparing the preview</source>
+        <translation>正在准备预览</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="245"/>
+        <source>Decoding with {name}</source>
+        <translation>正在用 {name} 解码</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="257"/>
+        <source>Decoding… the first decode loads the engine (a few seconds).</source>
+        <translation>正在解码… 第一次解码需要加载引擎（几秒钟）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="272"/>
+        <source>waiting to decode…</source>
+        <translation>等待解码…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="287"/>
+        <source>approximate preview (no VAE yet)</source>
+        <translation>近似预览（尚未使用 VAE）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="288"/>
+        <source>original, before decoding</source>
+        <translation>原图，解码之前</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="292"/>
+        <source>decoding…</source>
+        <translation>解码中…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="310"/>
+        <source>tiled</source>
+        <translation>分块</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="326"/>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="327"/>
+        <source>{n} decode(s) failed; the reason is under each image.</source>
+        <translation>有 {n} 次解码失败；原因见各图片下方。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="329"/>
+        <source>Done. Wheel to zoom, drag to pan; all images follow.</source>
+        <translation>完成。滚轮缩放，拖动平移；所有图片同步。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="335"/>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="338"/>
+        <source>Latents (*.latent *.safetensors *.npy)</source>
+        <translation>潜变量 (*.latent *.safetensors *.npy)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="339"/>
+        <source>Choose the file to decode</source>
+        <translation>选择要解码的文件</translation>
+    </message>
+</context>
+<context>
+    <name>Registry</name>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="16"/>
+        <source>SD 1.x/2.x: Stability&apos;s EMA fine-tune of the decoder; slightly sharper detail than the stock VAE, better eyes and small faces. Prefer the .safetensors copy.</source>
+        <translation>SD 1.x/2.x：Stability 对解码器做的 EMA 微调；细节比原版 VAE 稍锐利，眼睛和小脸更好。建议使用 .safetensors 版本。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="17"/>
+        <source>SD 1.x/2.x: the EMA fine-tune as safetensors; sharper detail than MSE, a good default for photos.</source>
+        <translation>SD 1.x/2.x：EMA 微调的 safetensors 版本；细节比 MSE 更锐利，写实照片的好默认选择。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="18"/>
+        <source>SD 1.x/2.x: Stability&apos;s MSE fine-tune; smoother output than EMA, the most common choice. Prefer the .safetensors copy.</source>
+        <translation>SD 1.x/2.x：Stability 的 MSE 微调；输出比 EMA 更平滑，最常用的选择。建议使用 .safetensors 版本。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="19"/>
+        <source>SD 1.x/2.x: the MSE fine-tune as safetensors; smoother, the safe default for most SD1.5 models.</source>
+        <translation>SD 1.x/2.x：MSE 微调的 safetensors 版本；更平滑，大多数 SD1.5 模型的稳妥默认选择。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="20"/>
+        <source>SD 1.x/2.x: the MSE fine-tune in diffusers layout (for diffusers pipelines and folders; A1111 and ComfyUI prefer the original file).</source>
+        <translation>SD 1.x/2.x：diffusers 布局的 MSE 微调（用于 diffusers 管线和文件夹；A1111 和 ComfyUI 更适合用原始文件）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="21"/>
+        <source>SD 1.x/2.x: the EMA fine-tune in diffusers layout (for diffusers pipelines).</source>
+        <translation>SD 1.x/2.x：diffusers 布局的 EMA 微调（用于 diffusers 管线）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="22"/>
+        <source>SD 1.5: the stock kl-f8 VAE that every v1-5 checkpoint already carries; an external copy changes nothing.</source>
+        <translation>SD 1.5：每个 v1-5 大模型都已内置的原版 kl-f8 VAE；外挂一份不会有任何变化。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="23"/>
+        <source>SDXL: Stability&apos;s SDXL 1.0 VAE; produces NaN/black images in fp16, so decode it in fp32/bf16 (--no-half-vae) or use the fp16-fix.</source>
+        <translation>SDXL：Stability 的 SDXL 1.0 VAE；在 fp16 下会产生 NaN/黑图，请用 fp32/bf16 解码（--no-half-vae），或改用 fp16-fix。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="24"/>
+        <source>SDXL: the SDXL 1.0 VAE in diffusers layout (for diffusers pipelines).</source>
+        <translation>SDXL：diffusers 布局的 SDXL 1.0 VAE（用于 diffusers 管线）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="25"/>
+        <source>SDXL: madebyollin&apos;s fp16-fix, nearly identical output to the SDXL VAE but safe in half precision; the pick for SDXL on most GPUs.</source>
+        <translation>SDXL：madebyollin 的 fp16-fix，输出与 SDXL VAE 几乎相同，但在半精度下安全；大多数显卡上 SDXL 的首选。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="26"/>
+        <source>SD 3 / 3.5: the 16-channel SD3 VAE (SwarmUI&apos;s mirror of the gated official file).</source>
+        <translation>SD 3 / 3.5：16 通道的 SD3 VAE（SwarmUI 对受限官方文件的镜像）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="27"/>
+        <source>FLUX.1: Black Forest Labs&apos; 16-channel autoencoder (ae.safetensors), needed by every FLUX.1 model.</source>
+        <translation>FLUX.1：Black Forest Labs 的 16 通道自编码器（ae.safetensors），每个 FLUX.1 模型都需要它。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="28"/>
+        <source>SD 1.x anime: Waifu Diffusion&apos;s kl-f8-anime2, tuned for anime; vivid colours. A pickle (.ckpt): prefer a converted safetensors copy.</source>
+        <translation>SD 1.x 动漫：Waifu Diffusion 的 kl-f8-anime2，针对动漫调校，色彩鲜艳。它是 pickle 格式（.ckpt）：建议使用转换后的 safetensors 版本。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="29"/>
+        <source>SD 1.x anime: the OrangeMix VAE (likely the same bytes as the NAI/Anything VAE); hash not yet confirmed.</source>
+        <translation>SD 1.x 动漫：OrangeMix VAE（很可能与 NAI/Anything VAE 字节相同）；哈希尚未确认。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="30"/>
+        <source>SD 1.x anime: the NAI/Anything VAE (weights equal the SD 1.4 kl-f8 VAE); washed-out colours are common, MSE is usually better.</source>
+        <translation>SD 1.x 动漫：NAI/Anything VAE（权重与 SD 1.4 的 kl-f8 VAE 相同）；常见颜色发灰，通常 MSE 更好。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="31"/>
+        <source>SD 1.x: TAESD tiny decoder for instant live previews; not for final images.</source>
+        <translation>SD 1.x：TAESD 微型解码器，用于即时预览；不适合出最终成品。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="32"/>
+        <source>SDXL: TAESDXL tiny decoder for instant live previews; not for final images.</source>
+        <translation>SDXL：TAESDXL 微型解码器，用于即时预览；不适合出最终成品。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="33"/>
+        <source>SD 3: TAESD3 tiny decoder for instant live previews; not for final images.</source>
+        <translation>SD 3：TAESD3 微型解码器，用于即时预览；不适合出最终成品。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="34"/>
+        <source>FLUX.1: TAEF1 tiny decoder for instant live previews; not for final images.</source>
+        <translation>FLUX.1：TAEF1 微型解码器，用于即时预览；不适合出最终成品。</translation>
+    </message>
+</context>
+<context>
+    <name>TaskIndicator</name>
+    <message>
+        <location filename="../../app/gui/panels/task_panel.py" line="181"/>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/task_panel.py" line="193"/>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/task_panel.py" line="196"/>
+        <source> (+{n} more)</source>
+        <translation>（另有 {n} 个）</translation>
+    </message>
+</context>
+<context>
+    <name>TaskPanel</name>
+    <message>
+        <location filename="../../app/gui/panels/task_panel.py" line="125"/>
+        <source>No background tasks. Scans, hashing, downloads, imports and previews show up here.</source>
+        <translation>没有后台任务。扫描、哈希计算、下载、导入和预览会显示在这里。</translation>
+    </message>
+</context>
+<context>
+    <name>TaskRow</name>
+    <message>
+        <location filename="../../app/gui/panels/task_panel.py" line="72"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/task_panel.py" line="95"/>
+        <source>cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/task_panel.py" line="100"/>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/task_panel.py" line="101"/>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/task_panel.py" line="102"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/task_panel.py" line="103"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/task_panel.py" line="105"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+</context>
+<context>
+    <name>VaeCard</name>
+    <message>
+        <location filename="../../app/gui/panels/vae_card.py" line="136"/>
+        <source>Recommended</source>
+        <translation>推荐</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/vae_card.py" line="149"/>
+        <source>hash pinned</source>
+        <translation>哈希已固定</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/vae_card.py" line="149"/>
+        <source>hash not yet confirmed</source>
+        <translation>哈希尚未确认</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/vae_card.py" line="151"/>
+        <source>Which VAE should I use?</source>
+        <translation>我该用哪个 VAE？</translation>
+    </message>
+</context>
+</TS>
