@@ -85,6 +85,10 @@ def migrate(
     backup = backup_database(conn, db_path, current) if current > 0 else None
     for version in range(current, target):
         with transaction(conn):
+            # Another connection (a second thread or process opening the catalog at
+            # the same moment) may have migrated while we waited for the write lock.
+            if schema_version(conn) > version:
+                continue
             _apply(conn, migrations[version])
             conn.execute(f"PRAGMA user_version = {version + 1}")
     return backup
