@@ -92,13 +92,21 @@ class SingleInstance(QObject):
         return self._server.isListening()
 
     def listen(self) -> bool:
-        """Listen under :attr:`name`, removing a dead instance's socket first."""
+        """Listen under :attr:`name`, removing a dead instance's socket first.
+
+        Only called while holding the start-up lock after a connection attempt
+        failed, so the socket removed here can only be a dead one. (Qt's
+        user-only mode also replaces the file on Unix; removing it first keeps
+        that true for every platform and option.)
+        """
         QLocalServer.removeServer(self.name)
         return self._server.listen(self.name)
 
     def close(self) -> None:
-        """Stop listening (the socket file goes away with it)."""
+        """Stop listening (the socket file goes away with it) and drop open connections."""
         self._server.close()
+        for socket in list(self._buffers):
+            socket.abort()
 
     def install_file_open_handler(self, app: QCoreApplication) -> None:
         """Also deliver macOS Finder "Open With" / dock drops (``QFileOpenEvent``)."""
@@ -115,12 +123,17 @@ class SingleInstance(QObject):
     def _accept(self) -> None:
         while (socket := self._server.nextPendingConnection()) is not None:
             self._buffers[socket] = bytearray()
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(lambda s=socket: self._forget(s))
+            # Bound slots, not lambdas: Qt then drops the connections with either end.
+            socket.readyRead.connect(self._on_ready_read)
+            socket.disconnected.connect(self._on_disconnected)
             if socket.bytesAvailable():
                 self._read(socket)
 
-    def _forget(self, socket: QLocalSocket) -> None:
+    def _on_ready_read(self) -> None:
+        self._read(self.sender())
+
+    def _on_disconnected(self) -> None:
+        socket = self.sender()
         self._buffers.pop(socket, None)
         socket.deleteLater()
 
