@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.cli_commands.common import EXIT_OK, add_json, existing
 from app.cli_output import print_fields, print_json, progress_printer
+from app.core.errors import UserError
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -36,6 +37,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def preview_command(args: argparse.Namespace) -> int:
     """Decode and report device, dtype, time, quality and any precision fallback."""
+    from app.core.torch_support import probe_torch
+
+    torch_status = probe_torch()
+    if not torch_status.available:
+        raise UserError(f"{torch_status.message} {torch_status.hint}".strip())
     from app.preview.service import PreviewRequest, run_preview
 
     request = PreviewRequest(

@@ -80,6 +80,12 @@ def _read_latent_numpy(path: Path):
 
 def decode(vae_path: Path, source: PreviewSource, device: str, dtype: str, progress, cancel):
     """Run the real decode through the preview service (imports torch on first use)."""
+    from app.core.errors import UserError
+    from app.core.torch_support import probe_torch
+
+    torch_status = probe_torch()
+    if not torch_status.available:
+        raise UserError(f"{torch_status.message} {torch_status.hint}".strip())
     from app.preview.service import PreviewRequest, run_preview
 
     request = PreviewRequest(

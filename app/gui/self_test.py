@@ -160,12 +160,17 @@ def _visit(window, shots: Path | None) -> None:
     # Two side by side make the screenshot; one decode is enough to prove the engine works.
     count = 2 if shots is not None else 1
     rows = [r for r in window.state.snapshot.vae_rows() if r.badge.key != "invalid"][:count]
-    window.open_preview(rows)
-    spin(lambda: all(not t.active for t in window.preview.tasks), what="the preview decode")
-    if any(t.state != "done" for t in window.preview.tasks):
-        errors = [str(t.error) for t in window.preview.tasks if t.error]
-        raise SelfTestFailure(f"preview decode failed: {errors}")
-    window.preview.sync.set_scale(2.0)
+    if window.preview.torch_status.available:
+        window.open_preview(rows)
+        spin(lambda: all(not t.active for t in window.preview.tasks), what="the preview decode")
+        if any(t.state != "done" for t in window.preview.tasks):
+            errors = [str(t.error) for t in window.preview.tasks if t.error]
+            raise SelfTestFailure(f"preview decode failed: {errors}")
+        window.preview.sync.set_scale(2.0)
+    else:  # the lite build: the panel must explain how to get the preview instead
+        window.show_panel(window.PANEL_PREVIEW)
+        if window.preview.decode_button.isEnabled() or not window.preview.unavailable.isVisible():
+            raise SelfTestFailure("without PyTorch the Preview panel does not explain why")
     snap("5-preview")
     if shots is not None:
         window.show_panel(window.PANEL_LIBRARY)

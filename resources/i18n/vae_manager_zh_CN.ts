@@ -1082,12 +1082,12 @@ Your files were not changed by the failed step. The details were written to:
         <translation>未选择文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="302"/>
+        <location filename="../../app/gui/panels/library.py" line="305"/>
         <source>No AUTOMATIC1111, Forge or reForge install found</source>
         <translation>未找到 AUTOMATIC1111、Forge 或 reForge 安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="313"/>
+        <location filename="../../app/gui/panels/library.py" line="316"/>
         <source>In {install}</source>
         <translation>在 {install} 中</translation>
     </message>
@@ -1213,47 +1213,47 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="91"/>
+        <location filename="../../app/gui/main_window/window.py" line="93"/>
         <source>Library</source>
         <translation>库</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="92"/>
+        <location filename="../../app/gui/main_window/window.py" line="94"/>
         <source>Checkpoints</source>
         <translation>大模型</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="93"/>
+        <location filename="../../app/gui/main_window/window.py" line="95"/>
         <source>Installs</source>
         <translation>安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="94"/>
+        <location filename="../../app/gui/main_window/window.py" line="96"/>
         <source>Get official VAEs</source>
         <translation>获取官方 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="95"/>
+        <location filename="../../app/gui/main_window/window.py" line="97"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="130"/>
+        <location filename="../../app/gui/main_window/window.py" line="132"/>
         <source>Background tasks</source>
         <translation>后台任务</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="158"/>
+        <location filename="../../app/gui/main_window/window.py" line="160"/>
         <source>Download failed: {error}</source>
         <translation>下载失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="173"/>
+        <location filename="../../app/gui/main_window/window.py" line="175"/>
         <source>Choose model files to import</source>
         <translation>选择要导入的模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="175"/>
+        <location filename="../../app/gui/main_window/window.py" line="177"/>
         <source>Model files (*.safetensors *.ckpt *.pt *.pth *.bin *.sft)</source>
         <translation>模型文件 (*.safetensors *.ckpt *.pt *.pth *.bin *.sft)</translation>
     </message>
@@ -1394,203 +1394,208 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="62"/>
+        <location filename="../../app/gui/panels/preview.py" line="64"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="63"/>
+        <location filename="../../app/gui/panels/preview.py" line="65"/>
         <source>Decode the same latent with several VAEs and compare eyes, faces, text and colour at the pixel level. Zoom and pan move all images together.</source>
         <translation>用多个 VAE 解码同一个潜变量，在像素级别比较眼睛、面部、文字和颜色。缩放和平移会同步作用于所有图片。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="74"/>
+        <location filename="../../app/gui/panels/preview.py" line="76"/>
         <source>Nothing decoded yet</source>
         <translation>尚未解码</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="75"/>
+        <location filename="../../app/gui/panels/preview.py" line="77"/>
         <source>Pick one to four VAEs on the left and press Decode. The test card holds fine text, thin lines, gradients and a face: what VAEs get wrong first.</source>
         <translation>在左侧选择一到四个 VAE，然后点击“解码”。测试卡包含细小文字、细线、渐变和一张脸：这些正是 VAE 最先出错的地方。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="94"/>
+        <location filename="../../app/gui/panels/preview.py" line="97"/>
+        <source>GPU preview is not available</source>
+        <translation>GPU 预览不可用</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/preview.py" line="112"/>
         <source>VAEs to compare</source>
         <translation>要比较的 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="108"/>
+        <location filename="../../app/gui/panels/preview.py" line="126"/>
         <source>Decode on</source>
         <translation>解码设备</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="114"/>
-        <location filename="../../app/gui/panels/preview.py" line="118"/>
+        <location filename="../../app/gui/panels/preview.py" line="132"/>
+        <location filename="../../app/gui/panels/preview.py" line="141"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="115"/>
+        <location filename="../../app/gui/panels/preview.py" line="138"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="119"/>
+        <location filename="../../app/gui/panels/preview.py" line="142"/>
         <source>Precision:</source>
         <translation>精度：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="122"/>
+        <location filename="../../app/gui/panels/preview.py" line="145"/>
         <source>Decode</source>
         <translation>解码</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="126"/>
+        <location filename="../../app/gui/panels/preview.py" line="149"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="139"/>
+        <location filename="../../app/gui/panels/preview.py" line="162"/>
         <source>Latent</source>
         <translation>潜变量</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="142"/>
+        <location filename="../../app/gui/panels/preview.py" line="165"/>
         <source>Test card (encoded by each VAE)</source>
         <translation>测试卡（由各 VAE 编码）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="144"/>
+        <location filename="../../app/gui/panels/preview.py" line="167"/>
         <source>Latent file (.latent, .safetensors, .npy)</source>
         <translation>潜变量文件（.latent、.safetensors、.npy）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="145"/>
+        <location filename="../../app/gui/panels/preview.py" line="168"/>
         <source>Your image (PNG, round trip)</source>
         <translation>你的图片（PNG，编码后再解码）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="150"/>
+        <location filename="../../app/gui/panels/preview.py" line="173"/>
         <source>no file chosen</source>
         <translation>未选择文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="152"/>
+        <location filename="../../app/gui/panels/preview.py" line="175"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="157"/>
+        <location filename="../../app/gui/panels/preview.py" line="180"/>
         <source>Latent is scaled (diffusion model space)</source>
         <translation>潜变量已缩放（扩散模型空间）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="164"/>
+        <location filename="../../app/gui/panels/preview.py" line="187"/>
         <source>Fit</source>
         <translation>适应窗口</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="165"/>
+        <location filename="../../app/gui/panels/preview.py" line="188"/>
         <source>100 %</source>
         <translation>100 %</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="166"/>
+        <location filename="../../app/gui/panels/preview.py" line="189"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="167"/>
+        <location filename="../../app/gui/panels/preview.py" line="190"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="195"/>
+        <location filename="../../app/gui/panels/preview.py" line="218"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="195"/>
+        <location filename="../../app/gui/panels/preview.py" line="218"/>
         <source>— choose a VAE —</source>
         <translation>— 选择 VAE —</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="228"/>
+        <location filename="../../app/gui/panels/preview.py" line="253"/>
         <source>Choose at least one VAE.</source>
         <translation>请至少选择一个 VAE。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="231"/>
+        <location filename="../../app/gui/panels/preview.py" line="256"/>
         <source>Choose the file to decode first.</source>
         <translation>请先选择要解码的文件。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="236"/>
+        <location filename="../../app/gui/panels/preview.py" line="261"/>
         <source>Preparing the preview</source>
         <translation>正在准备预览</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="245"/>
+        <location filename="../../app/gui/panels/preview.py" line="270"/>
         <source>Decoding with {name}</source>
         <translation>正在用 {name} 解码</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="257"/>
+        <location filename="../../app/gui/panels/preview.py" line="282"/>
         <source>Decoding… the first decode loads the engine (a few seconds).</source>
         <translation>正在解码… 第一次解码需要加载引擎（几秒钟）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="272"/>
+        <location filename="../../app/gui/panels/preview.py" line="297"/>
         <source>waiting to decode…</source>
         <translation>等待解码…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="287"/>
+        <location filename="../../app/gui/panels/preview.py" line="312"/>
         <source>approximate preview (no VAE yet)</source>
         <translation>近似预览（尚未使用 VAE）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="288"/>
+        <location filename="../../app/gui/panels/preview.py" line="313"/>
         <source>original, before decoding</source>
         <translation>原图，解码之前</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="292"/>
+        <location filename="../../app/gui/panels/preview.py" line="317"/>
         <source>decoding…</source>
         <translation>解码中…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="310"/>
+        <location filename="../../app/gui/panels/preview.py" line="335"/>
         <source>tiled</source>
         <translation>分块</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="326"/>
+        <location filename="../../app/gui/panels/preview.py" line="351"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="327"/>
+        <location filename="../../app/gui/panels/preview.py" line="352"/>
         <source>{n} decode(s) failed; the reason is under each image.</source>
         <translation>有 {n} 次解码失败；原因见各图片下方。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="329"/>
+        <location filename="../../app/gui/panels/preview.py" line="354"/>
         <source>Done. Wheel to zoom, drag to pan; all images follow.</source>
         <translation>完成。滚轮缩放，拖动平移；所有图片同步。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="335"/>
+        <location filename="../../app/gui/panels/preview.py" line="360"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图片 (*.png)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="338"/>
+        <location filename="../../app/gui/panels/preview.py" line="363"/>
         <source>Latents (*.latent *.safetensors *.npy)</source>
         <translation>潜变量 (*.latent *.safetensors *.npy)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="339"/>
+        <location filename="../../app/gui/panels/preview.py" line="364"/>
         <source>Choose the file to decode</source>
         <translation>选择要解码的文件</translation>
     </message>

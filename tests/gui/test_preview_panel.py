@@ -79,3 +79,19 @@ def test_decode_on_cuda_when_there_is_one(tmp_path: Path, make_window, qtbot) ->
         panel.decode_button.click()
     assert panel.tasks[0].state == "done", panel.tasks[0].error
     assert "cuda" in panel.tiles[0].caption.text()
+
+
+def test_without_pytorch_the_panel_explains_and_never_decodes(monkeypatch, qtbot) -> None:
+    from app.core.torch_support import DISABLE_ENV
+    from app.gui.panels.preview import PreviewPanel
+    from app.gui.tasks import TaskRunner
+
+    monkeypatch.setenv(DISABLE_ENV, "1")
+    panel = PreviewPanel(TaskRunner())
+    qtbot.addWidget(panel)
+    panel.show()
+    assert not panel.decode_button.isEnabled()
+    assert panel.stack.currentWidget() is panel.unavailable
+    assert "PyTorch" in panel.unavailable.text.text()
+    panel.start()
+    assert panel.tasks == []

@@ -41,11 +41,6 @@ def test_catalog_and_linking_commands(site: Path, app_home: Path, vae: Path, tmp
     assert linked.is_symlink() and linked.resolve() == vae.resolve()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app/cli_commands/preview.py imports app.preview.service unguarded; "
-    "it should raise UserError from app.core.torch_support.probe_torch()",
-)
 def test_preview_command_fails_with_a_message(site: Path, app_home: Path, vae: Path) -> None:
     result = _main(
         site, app_home, "preview", "--vae", str(vae), "--out", str(vae.with_suffix(".png"))
@@ -55,22 +50,12 @@ def test_preview_command_fails_with_a_message(site: Path, app_home: Path, vae: P
     assert "PyTorch is not installed" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="import computes the decoder fingerprint with torch "
-    "(app/core/library/fingerprint.py, tensors.py open_tensors framework='pt')",
-)
 def test_import_into_the_library(site: Path, app_home: Path, vae: Path) -> None:
     result = _main(site, app_home, "import", str(vae))
     assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the self-test decodes a preview; without torch it should check the "
-    "Preview panel's explanation instead (app/gui/self_test.py)",
-)
 def test_window_self_test(site: Path, app_home: Path) -> None:
     result = run_python(
         site,

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 @contextlib.contextmanager
 def open_tensors(path: Path) -> Iterator[TensorSource]:
     """A :class:`TensorSource` over a model file or diffusers folder (raises UserError)."""
+    from app.core.torch_support import probe_torch
+
+    torch_status = probe_torch()
+    if not torch_status.available:  # the lite build: import still works, minus tensors
+        raise UserError(f"{torch_status.message} {torch_status.hint}".strip())
     weights = hashed_file_of(Path(path))
     with contextlib.ExitStack() as stack:
         if _sniff(weights) == formats.FORMAT_SAFETENSORS:

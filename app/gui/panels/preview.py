@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.torch_support import TorchStatus, torch_findable
 from app.gui.icons import icon
 from app.gui.panels.image_views import ImageTile, SyncGroup, array_to_qimage
 from app.gui.preview_jobs import (
@@ -85,6 +86,22 @@ class PreviewPanel(QWidget):
         right.addWidget(self.stack, 1)
         body.addLayout(right, 1)
         layout.addLayout(body, 1)
+        self.torch_status = torch_findable()
+        if not self.torch_status.available:
+            self._show_torch_missing(self.torch_status)
+
+    def _show_torch_missing(self, status: TorchStatus) -> None:
+        """Without PyTorch (the lite build) the panel says why and how to get the preview."""
+        self.unavailable = EmptyState(
+            "preview",
+            self.tr("GPU preview is not available"),
+            f"{status.message} {status.hint}".strip(),
+        )
+        self.unavailable.setObjectName("torchMissing")
+        self.stack.addWidget(self.unavailable)
+        self.stack.setCurrentWidget(self.unavailable)
+        self.decode_button.setEnabled(False)
+        self.status.setText(status.message)
 
     # -- building -------------------------------------------------------------------------------
     def _controls(self) -> QWidget:
@@ -229,6 +246,8 @@ class PreviewPanel(QWidget):
     # -- running ----------------------------------------------------------------------------
     def start(self) -> None:
         """Show the instant picture in every tile, then queue one decode per VAE (GPU lane)."""
+        if not self.torch_status.available:
+            return
         paths, source = self.chosen_paths(), self.source()
         if not paths:
             self.status.setText(self.tr("Choose at least one VAE."))
