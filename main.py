@@ -1,23 +1,33 @@
-"""Start VAE Manager: the window with no arguments, the command-line interface with a command."""
+"""Start VAE Manager: the window (optionally importing files), or the command-line interface."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 
 def main(argv: list[str]) -> int:
-    """Dispatch to the CLI when a command or option is given, else open the window."""
+    """Open the window, run the self-test, or hand the arguments to the CLI.
+
+    A command or an option goes to the CLI; arguments that are all existing files
+    or folders ("Open with VAE Manager", files dropped on the icon) open the
+    window and import them.
+    """
+    argv = [a for a in argv if not a.startswith("-psn_")]  # macOS Finder adds these
     if "--self-test" in argv:
         from app.gui.launch import launch_self_test
 
         return launch_self_test(argv)
     if argv:
+        from app.cli import command_names
         from app.cli import main as cli_main
 
-        return cli_main(argv)
+        is_command = argv[0].startswith("-") or argv[0] in command_names()
+        if is_command or not all(os.path.exists(a) for a in argv):
+            return cli_main(argv)
     from app.gui.launch import launch_gui
 
-    return launch_gui()
+    return launch_gui(argv)
 
 
 if __name__ == "__main__":

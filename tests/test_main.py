@@ -50,3 +50,24 @@ def test_missing_file_is_a_clear_error() -> None:
     result = _run("inspect", "/nonexistent/vae.safetensors")
     assert result.returncode == 2
     assert result.stderr.strip() == "error: no such file or folder: /nonexistent/vae.safetensors"
+
+
+def test_a_command_wins_over_a_file_of_the_same_name(tmp_path: Path) -> None:
+    (tmp_path / "known").write_text("not a model")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "known"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0 and "sdxl-vae-fp16-fix" in result.stdout
+
+
+def test_existing_files_open_the_window_not_the_cli(tmp_path: Path) -> None:
+    model = tmp_path / "model.safetensors"
+    model.write_bytes(b"x")
+    result = _run(str(model), drop=("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+    assert result.returncode == 2 and "needs a display" in result.stderr

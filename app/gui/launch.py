@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 NO_DISPLAY_MESSAGE = (
     "VAE Manager needs a display to open its window, and none was found "
@@ -43,7 +45,7 @@ def create_application():
     return app
 
 
-def launch_gui() -> int:
+def launch_gui(files: Sequence[str] = ()) -> int:
     """Run the Qt event loop until the window closes."""
     if not display_available():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
@@ -52,12 +54,43 @@ def launch_gui() -> int:
 
     setup_file_logging()
     app = create_application()
+    window = open_main_window(files)
+    if window is None:  # the running window took the files
+        return 0
+    return app.exec()
+
+
+def open_main_window(files: Sequence[str] = (), options=None):  # noqa: ANN001, ANN201 - Qt types
+    """Show the window (importing ``files``), or hand them to the one already running.
+
+    A second start passes its files to the running window and returns None, so
+    "Open with VAE Manager" and files dropped on the app icon land in one window.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui.single_instance import bring_to_front, claim_or_forward
+
+    app = QApplication.instance()
+    app.setDesktopFileName("vae-manager")
+    instance = claim_or_forward([os.path.abspath(f) for f in files])
+    if instance is None:
+        return None
     from app.gui.main_window import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(options)
     window.presenter.install_excepthook()
+    window.single_instance = instance
+    instance.activation_requested.connect(lambda: bring_to_front(window))
+    instance.files_received.connect(lambda paths: window.drops.handle([Path(p) for p in paths]))
+    instance.install_file_open_handler(app)
+    app.aboutToQuit.connect(instance.close)
+    window.destroyed.connect(instance.close)
     window.show()
-    return app.exec()
+    if files:
+        start_files = [Path(f).absolute() for f in files]
+        QTimer.singleShot(0, lambda: window.drops.handle(start_files))
+    return window
 
 
 def launch_self_test(argv: list[str]) -> int:
