@@ -9,43 +9,28 @@ reported by :func:`check_keys` by name.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 import torch
 
 from app.core.errors import UserError
+from app.core.inspection.ldm_names import (
+    is_attention_projection_weight,
+    last_up_block,
+    ldm_name,
+    uses_diffusers_names,
+)
 
 CHECKPOINT_PREFIXES = ("first_stage_model.", "vae.")
 _IGNORED_EXACT = frozenset({"model_ema.decay", "model_ema.num_updates"})
 _IGNORED_PREFIX = "loss"
-
-_ATTN_NAMES = {
-    "group_norm": "norm",
-    "to_q": "q",
-    "query": "q",
-    "to_k": "k",
-    "key": "k",
-    "to_v": "v",
-    "value": "v",
-    "to_out.0": "proj_out",
-    "proj_attn": "proj_out",
-}
-_RESNET_NAMES = {"conv_shortcut": "nin_shortcut"}
-_ATTN_PROJ = ("q", "k", "v", "proj_out")
-
-_DIFFUSERS_MARKERS = (".down_blocks.", ".up_blocks.", ".mid_block.", ".conv_norm_out.")
-_DOWN = re.compile(r"^encoder\.down_blocks\.(\d+)\.(resnets\.(\d+)|downsamplers\.0)\.(.+)$")
-_UP = re.compile(r"^decoder\.up_blocks\.(\d+)\.(resnets\.(\d+)|upsamplers\.0)\.(.+)$")
-_MID_RES = re.compile(r"^(encoder|decoder)\.mid_block\.resnets\.([01])\.(.+)$")
-_MID_ATTN = re.compile(r"^(encoder|decoder)\.mid_block\.attentions\.0\.(.+)\.(weight|bias)$")
 
 
 def to_ldm_layout(sd: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     """Strip checkpoint prefixes, drop ignored keys, rename diffusers keys to ldm."""
     sd = strip_checkpoint_prefix(sd)
     sd = {k: v for k, v in sd.items() if not _is_ignored(k)}
-    if any(marker in "." + key for key in sd for marker in _DIFFUSERS_MARKERS):
+    if uses_diffusers_names(sd):
         sd = diffusers_to_ldm(sd)
     return {key: _attn_weight_4d(key, value) for key, value in sd.items()}
 
@@ -61,9 +46,8 @@ def strip_checkpoint_prefix(sd: Mapping[str, torch.Tensor]) -> dict[str, torch.T
 
 def diffusers_to_ldm(sd: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     """Rename diffusers AutoencoderKL keys to ldm ones; unknown keys are kept as they are."""
-    up_levels = [int(m[1]) for k in sd if (m := _UP.match(k))]
-    last = max(up_levels, default=0)
-    return {_ldm_key(key, last): value for key, value in sd.items()}
+    last = last_up_block(sd)
+    return {ldm_name(key, last): value for key, value in sd.items()}
 
 
 def check_keys(
@@ -100,34 +84,8 @@ def _is_ignored(key: str) -> bool:
     return key in _IGNORED_EXACT or key.startswith(_IGNORED_PREFIX)
 
 
-def _ldm_key(key: str, last_up: int) -> str:
-    if match := _DOWN.match(key):
-        level, part, block, rest = match.groups()
-        where = f"block.{block}.{_resnet_name(rest)}" if block is not None else f"downsample.{rest}"
-        return f"encoder.down.{level}.{where}"
-    if match := _UP.match(key):
-        level, part, block, rest = match.groups()
-        where = f"block.{block}.{_resnet_name(rest)}" if block is not None else f"upsample.{rest}"
-        return f"decoder.up.{last_up - int(level)}.{where}"
-    if match := _MID_RES.match(key):
-        side, index, rest = match.groups()
-        return f"{side}.mid.block_{int(index) + 1}.{_resnet_name(rest)}"
-    if match := _MID_ATTN.match(key):
-        side, name, param = match.groups()
-        if name in _ATTN_NAMES:
-            return f"{side}.mid.attn_1.{_ATTN_NAMES[name]}.{param}"
-    return key.replace(".conv_norm_out.", ".norm_out.") if ".conv_norm_out." in key else key
-
-
-def _resnet_name(rest: str) -> str:
-    head, _, tail = rest.partition(".")
-    return f"{_RESNET_NAMES.get(head, head)}.{tail}"
-
-
 def _attn_weight_4d(key: str, value: torch.Tensor) -> torch.Tensor:
     """Linear attention weights ([C, C] or [C, C, 1]) become 1x1 conv weights [C, C, 1, 1]."""
-    if ".mid.attn_1." in key and key.endswith(".weight") and 2 <= value.dim() < 4:
-        name = key.rsplit(".", 2)[-2]
-        if name in _ATTN_PROJ:
-            return value.reshape(*value.shape[:2], 1, 1)
+    if is_attention_projection_weight(key) and 2 <= value.dim() < 4:
+        return value.reshape(*value.shape[:2], 1, 1)
     return value
