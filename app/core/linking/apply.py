@@ -76,7 +76,7 @@ def _apply_one(plan, entry: PlanEntry, op_id, store, ops, cancel, progress) -> L
     try:
         entry.folder.mkdir(exist_ok=True)
         used = create(plan.source, entry.dest, plan.requested_mode, ops=ops, cancel=cancel,
-                      progress=progress)  # fmt: skip
+                      progress=progress, sha256=plan.sha256)  # fmt: skip
     except FileExistsError:
         reason = f"{entry.dest.name} appeared after planning; left alone"
         return LinkOutcome(entry.target, entry.dest, ACTION_CONFLICT, None, reason)

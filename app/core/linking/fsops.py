@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +100,7 @@ def create(
     ops: FileOps | None = None,
     cancel: CancelToken | None = None,
     progress: ProgressCallback = no_progress,
+    sha256: str | None = None,
 ) -> str:
     """Put ``source`` at ``dest`` (which must not exist); return the mode actually used.
 
@@ -127,7 +126,7 @@ def create(
         except OSError as exc:
             if mode == MODE_HARDLINK or not _hardlink_refused(exc):
                 raise
-    copy_atomic(source, dest, cancel=cancel, progress=progress)
+    copy_atomic(source, dest, sha256=sha256, cancel=cancel, progress=progress)
     return MODE_COPY
 
 
@@ -135,40 +134,15 @@ def copy_atomic(
     source: Path,
     dest: Path,
     *,
+    sha256: str | None = None,
     cancel: CancelToken | None = None,
     progress: ProgressCallback = no_progress,
 ) -> None:
-    """Copy via a hidden temp file in ``dest``'s folder, then publish it without replacing."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
-    try:
-        with open(source, "rb") as src, os.fdopen(fd, "wb") as out:
-            total, done = os.fstat(src.fileno()).st_size, 0
-            while True:
-                if cancel is not None:
-                    cancel.raise_if_cancelled()
-                chunk = src.read(COPY_CHUNK)
-                if not chunk:
-                    break
-                out.write(chunk)
-                done += len(chunk)
-                progress(done, total)
-            out.flush()
-            os.fsync(out.fileno())
-        shutil.copystat(source, tmp)
-        _publish(Path(tmp), dest)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    """Copy through a temp file beside ``dest`` and publish it without replacing anything.
 
+    The library's verified copy does the work: free space checked first, bytes
+    hashed as they are written and compared with ``sha256`` (the plan's hash).
+    """
+    from app.core.library.transfer import copy_verified
 
-def _publish(tmp: Path, dest: Path) -> None:
-    """Give the finished temp file its real name, failing if that name is taken."""
-    try:
-        os.link(tmp, dest)
-        return
-    except FileExistsError:
-        raise
-    except OSError:
-        pass  # no hard links on this file system (FAT, some network shares)
-    if os.name != "nt" and os.path.lexists(dest):
-        raise FileExistsError(errno.EEXIST, "File exists", str(dest))
-    os.rename(tmp, dest)  # on Windows, rename never replaces an existing file
+    copy_verified(source, dest, expected_sha256=sha256, progress=progress, cancel=cancel)
