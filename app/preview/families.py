@@ -18,6 +18,7 @@ from app.core.inspection.records import (
     FAMILY_SD3,
     FAMILY_SD3_OR_FLUX,
     FAMILY_SDXL,
+    LATENT_SCALE_SHIFT,
 )
 
 Matrix = tuple[tuple[float, float, float], ...]
@@ -42,8 +43,7 @@ class LatentFamily:
 SD1 = LatentFamily(
     FAMILY_SD1,
     4,
-    0.18215,
-    0.0,
+    *LATENT_SCALE_SHIFT[FAMILY_SD1],
     (
         (0.3512, 0.2297, 0.3227),
         (0.3250, 0.4974, 0.2350),
@@ -54,8 +54,7 @@ SD1 = LatentFamily(
 SDXL = LatentFamily(
     FAMILY_SDXL,
     4,
-    0.13025,
-    0.0,
+    *LATENT_SCALE_SHIFT[FAMILY_SDXL],
     (
         (0.3651, 0.4232, 0.4341),
         (-0.2533, -0.0042, 0.1068),
@@ -67,8 +66,7 @@ SDXL = LatentFamily(
 SD3 = LatentFamily(
     FAMILY_SD3,
     16,
-    1.5305,
-    0.0609,
+    *LATENT_SCALE_SHIFT[FAMILY_SD3],
     (
         (-0.0922, -0.0175, 0.0749),
         (0.0311, 0.0633, 0.0954),
@@ -92,8 +90,7 @@ SD3 = LatentFamily(
 FLUX = LatentFamily(
     FAMILY_FLUX,
     16,
-    0.3611,
-    0.1159,
+    *LATENT_SCALE_SHIFT[FAMILY_FLUX],
     (
         (-0.0346, 0.0244, 0.0681),
         (0.0034, 0.0210, 0.0687),

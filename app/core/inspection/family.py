@@ -19,6 +19,7 @@ from app.core.inspection.records import (
     FAMILY_SD3,
     FAMILY_SD3_OR_FLUX,
     FAMILY_SDXL,
+    LATENT_SCALE_SHIFT,
 )
 
 # Which families each shape-level verdict may be refined into.
@@ -27,12 +28,7 @@ PAIRS: dict[str, tuple[str, str]] = {
     FAMILY_SD3_OR_FLUX: (FAMILY_SD3, FAMILY_FLUX),
 }
 
-_SCALING_FACTORS = {
-    0.18215: FAMILY_SD1,
-    0.13025: FAMILY_SDXL,
-    1.5305: FAMILY_SD3,
-    0.3611: FAMILY_FLUX,
-}
+_SCALING_FACTORS = {scale: family for family, (scale, _) in LATENT_SCALE_SHIFT.items()}
 
 # (pattern, family) tried in order on lower-cased names and metadata values.
 _NAME_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(

@@ -21,6 +21,16 @@ FAMILY_SD3_OR_FLUX = "sd3-or-flux1"
 FAMILY_TAESD = "taesd"
 FAMILY_UNKNOWN = "unknown"
 
+# How each family maps raw VAE latents to the diffusion model's space:
+# model = (raw - shift) * scale (vae-registry.md §2.3). The preview undoes it; a
+# diffusers config's scaling_factor names the family.
+LATENT_SCALE_SHIFT: dict[str, tuple[float, float]] = {
+    FAMILY_SD1: (0.18215, 0.0),
+    FAMILY_SDXL: (0.13025, 0.0),
+    FAMILY_SD3: (1.5305, 0.0609),
+    FAMILY_FLUX: (0.3611, 0.1159),
+}
+
 # Key layouts.
 LAYOUT_LDM = "ldm"
 LAYOUT_DIFFUSERS = "diffusers"
