@@ -41,13 +41,13 @@ HIDDEN_IMPORTS = ("PySide6.QtSvg", "PySide6.QtNetwork")
 # Never wanted in an app bundle: test tools, notebooks, other GUI toolkits.
 ALWAYS_EXCLUDED = (
     "tkinter", "_tkinter", "pytest", "_pytest", "pytestqt", "IPython", "ipykernel",
-    "matplotlib", "pandas", "scipy", "PyInstaller", "ruff", "diffusers", "transformers",
+    "matplotlib", "pandas", "scipy", "PyInstaller", "ruff", "transformers",
     "accelerate", "torchvision", "torchaudio", "tensorboard",
 )  # fmt: skip
 
-# The lite flavour drops PyTorch and what only PyTorch needs.
+# The lite flavour drops PyTorch and what only PyTorch needs (diffusers' decoders too).
 TORCH_STACK = (
-    "torch", "functorch", "triton", "safetensors.torch", "sympy", "mpmath",
+    "torch", "functorch", "triton", "safetensors.torch", "diffusers", "sympy", "mpmath",
     "networkx", "jinja2", "fsspec", "filelock", "optree", "onnx", "onnxruntime",
 )  # fmt: skip
 

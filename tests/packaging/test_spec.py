@@ -50,9 +50,9 @@ def test_spec_builds_one_folder_with_resources(flavour: str, monkeypatch) -> Non
 
 def test_flavours_differ_only_by_the_torch_stack() -> None:
     lite, full = set(config.excludes("lite")), set(config.excludes("full"))
-    assert {"torch", "safetensors.torch", "triton"} <= lite - full
-    assert "torch" not in full
-    assert {"pytest", "diffusers", "tkinter"} <= lite & full
+    assert {"torch", "safetensors.torch", "triton", "diffusers"} <= lite - full
+    assert "torch" not in full and "diffusers" not in full  # the full build previews all
+    assert {"pytest", "tkinter"} <= lite & full
     for needed in ("numpy", "safetensors", "PySide6", "blake3", "requests", "yaml"):
         assert needed not in lite
 
