@@ -32,6 +32,28 @@ SHIPPED_ADVICE = (
     QT_TRANSLATE_NOOP("Registry", "SDXL: TAESDXL tiny decoder for instant live previews; not for final images."),  # noqa: E501
     QT_TRANSLATE_NOOP("Registry", "SD 3: TAESD3 tiny decoder for instant live previews; not for final images."),  # noqa: E501
     QT_TRANSLATE_NOOP("Registry", "FLUX.1: TAEF1 tiny decoder for instant live previews; not for final images."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "FLUX.2: the 32-channel FLUX.2 autoencoder with its BatchNorm latent statistics, needed by FLUX.2 dev; ComfyUI only."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "FLUX.2 klein: the FLUX.2 autoencoder as shipped with FLUX.2 klein (same size as Black Forest Labs' ae.safetensors); ComfyUI only."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "Wan 2.1 and Wan 2.2 14B: the 16-channel causal video VAE; ComfyUI only."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "Wan 2.2 TI2V 5B only: the 48-channel, 16x video VAE (the 14B models use the Wan 2.1 VAE); ComfyUI only."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "Qwen-Image and Qwen-Image-Edit: the Wan 2.1-layout VAE with Qwen's fine-tuned decoder; ComfyUI only."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "HunyuanVideo 1.5: the 32-channel, 16x causal video VAE (encoder and decoder); ComfyUI only."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "HunyuanImage 2.1: the 64-channel, 32x image VAE of the base model; ComfyUI only."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "Mochi 1: Genmo's 12-channel video VAE (encoder and decoder); ComfyUI only."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "HunyuanVideo 1.0 (and FramePack): the 16-channel causal video VAE; ComfyUI only."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "HunyuanImage 2.1 refiner: the 32-channel, 16x VAE the refiner model decodes with; ComfyUI only."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "Cosmos 1.0: NVIDIA's 16-channel 8x8x8 video tokenizer; ComfyUI only."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "Sana: MIT Han Lab's 32-channel, 32x deep-compression autoencoder in diffusers layout (for diffusers pipelines)."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "LTX-2: the 128-channel video VAE split out of the LTX-2 checkpoint (the official file carries it inside); ComfyUI only."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "Stable Cascade: the stage A VQGAN that turns stage B latents into pixels; ComfyUI's VAE loader."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "Stable Cascade: the EfficientNet encoder for img2img into stage C latents (encoder only)."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "Stable Cascade: the small previewer that shows stage C latents as an image (decoder only)."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "FLUX.2: TAEF2 tiny decoder for instant live previews; not for final images."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "Wan 2.1 / Qwen-Image: tiny video autoencoder for instant live previews; not for final videos."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "Wan 2.2 5B: tiny video autoencoder for instant live previews; not for final videos."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "HunyuanVideo 1.0: tiny video autoencoder for instant live previews; not for final videos."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "HunyuanVideo 1.5: tiny video autoencoder for instant live previews; not for final videos."),  # noqa: E501
+    QT_TRANSLATE_NOOP("Registry", "LTX-2: tiny video autoencoder for instant live previews; not for final videos."),  # noqa: E501
 )  # fmt: skip
 
 

@@ -1,21 +1,18 @@
 """Decide what a set of tensors is (VAE, checkpoint, LoRA, ...) from names and shapes.
 
 Works on :class:`TensorInfo` only, so it is the same for every container format. For a
-full checkpoint the VAE under ``first_stage_model.`` is what the counts describe, because
-that is the part this app manages.
+full checkpoint the VAE under ``first_stage_model.`` (or ``vae.``, LTX) is what the counts
+describe, because that is the part this app manages. Which VAE family the tensors are is
+decided by :mod:`app.core.inspection.vae_families`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from app.core.inspection import family as fam
+from app.core.inspection import vae_families
 from app.core.inspection.records import (
-    FAMILY_SD1_OR_SDXL,
-    FAMILY_SD3_OR_FLUX,
-    FAMILY_TAESD,
-    FAMILY_UNKNOWN,
     KIND_CHECKPOINT,
     KIND_EMBEDDING,
     KIND_LORA,
@@ -28,7 +25,6 @@ from app.core.inspection.records import (
     Problem,
     TensorInfo,
 )
-from app.core.inspection.taesd import taesd_parts
 
 CHECKPOINT_VAE_PREFIX = "first_stage_model."
 _LORA_MARKERS = (".lora_down.", ".lora_up.", ".lora_A.", ".lora_B.", ".hada_w1", ".lokr_w1")
@@ -51,6 +47,12 @@ class Classification:
     parameter_count: int = 0
     tensor_count: int = 0
     problems: list[Problem] = field(default_factory=list)
+    family_name: str | None = None
+    modality: str | None = None
+    spatial_compression: int | None = None
+    temporal_compression: int | None = None
+    has_decoder: bool | None = None
+    usable_by: tuple[str, ...] = ()
 
 
 def classify(
@@ -61,24 +63,59 @@ def classify(
     config: dict | None = None,
 ) -> Classification:
     """Classify ``tensors``; ``names`` are file stem then folder names, for family hints."""
-    hints = {"metadata": metadata, "names": names, "config": config}
-    vae_part = {
-        k[len(CHECKPOINT_VAE_PREFIX) :]: v
-        for k, v in tensors.items()
-        if k.startswith(CHECKPOINT_VAE_PREFIX)
-    }
-    if vae_part:
-        reason = (
-            f"full model ({len(tensors):,} tensors); carries a VAE under {CHECKPOINT_VAE_PREFIX}"
-        )
-        others = [k for k in tensors if not k.startswith(CHECKPOINT_VAE_PREFIX)]
-        return _vae(vae_part, KIND_CHECKPOINT, reason, checkpoint_keys=others, **hints)
-    if "decoder.conv_in.weight" in tensors or "encoder.conv_in.weight" in tensors:
-        return _vae(tensors, KIND_VAE, "autoencoder encoder/decoder keys", **hints)
-    taesd = taesd_parts(tensors)
-    if taesd is not None:
-        return _taesd(tensors, taesd)
-    return _not_vae(tensors)
+    hints = vae_families.Hints(metadata or {}, tuple(names), config)
+    found = _vae_in(tensors, hints)
+    if found is None:
+        return _not_vae(tensors)
+    kind, reason, part, match = found
+    return _from_match(match, kind, reason, part)
+
+
+def _vae_in(tensors: dict[str, TensorInfo], hints):
+    """(kind, kind reason, the VAE's tensors, match) for a VAE or a full model carrying one.
+
+    Family rules live in :mod:`app.core.inspection.vae_families` (one detector per family
+    group, ComfyUI's order); this only decides where in the file the VAE is.
+    """
+    part = vae_families.vae_part(tensors, CHECKPOINT_VAE_PREFIX)
+    if part is None:
+        match = vae_families.identify(tensors, hints)
+        if match is not None:
+            return KIND_VAE, _vae_reason(match), tensors, match
+        part = vae_families.vae_part(tensors, "vae.")  # LTX checkpoints, prefixed VAE files
+        if part is None:
+            return None
+    match = vae_families.identify(part.tensors, replace(hints, checkpoint_keys=part.other_keys))
+    if match is None and part.prefix != CHECKPOINT_VAE_PREFIX:
+        return None  # "vae." alone proves nothing; first_stage_model. always held the VAE
+    match = match or _no_family(part)
+    if not part.other_keys:
+        return KIND_VAE, f"{_vae_reason(match)} under {part.prefix}", part.tensors, match
+    reason = f"full model ({len(tensors):,} tensors); carries a VAE under {part.prefix}"
+    return KIND_CHECKPOINT, reason, part.tensors, match
+
+
+def _vae_reason(match) -> str:
+    if match.layout == LAYOUT_TAESD:
+        sides = (("encoder", match.has_encoder), ("decoder", match.has_decoder))
+        return f"TAESD tiny autoencoder ({' and '.join(h for h, ok in sides if ok)})"
+    if match.layout in (LAYOUT_LDM, LAYOUT_DIFFUSERS) and match.family in _KL_FAMILIES:
+        reason = "autoencoder encoder/decoder keys"
+    elif match.family == "unknown":
+        reason = f"VAE-like keys of no known family ({match.layout} layout)"
+    else:
+        reason = f"{vae_families.display_name(match.family)} VAE keys ({match.layout} layout)"
+    if not match.has_decoder:
+        reason += "; encoder only, it cannot decode"
+    return reason
+
+
+_KL_FAMILIES = frozenset({"sd1", "sdxl", "sd1-or-sdxl", "sd3", "flux1", "sd3-or-flux1", "unknown"})
+
+
+def _no_family(part) -> vae_families.VaeMatch:
+    why = f"tensors under {part.prefix} of no known VAE family"
+    return vae_families.VaeMatch("unknown", why, LAYOUT_LDM, None, False, False)
 
 
 def _stats(tensors: dict[str, TensorInfo]) -> dict:
@@ -89,62 +126,24 @@ def _stats(tensors: dict[str, TensorInfo]) -> dict:
     }
 
 
-def _vae(tensors, kind, reason, *, checkpoint_keys=(), metadata, names, config) -> Classification:
-    decoder = tensors.get("decoder.conv_in.weight")
-    diffusers = any(k.startswith(("decoder.up_blocks.", "encoder.down_blocks.")) for k in tensors)
-    quant = "post_quant_conv.weight" in tensors or "quant_conv.weight" in tensors
-    if decoder is not None and len(decoder.shape) == 4:
-        latent = decoder.shape[1]
-    else:
-        conv_out = tensors.get("encoder.conv_out.weight")
-        latent = conv_out.shape[0] // 2 if conv_out is not None and conv_out.shape else None
-        reason += "; encoder only, it cannot decode"
-    family, family_reason = _vae_family(latent, quant, checkpoint_keys, metadata, names, config)
+def _from_match(match, kind: str, reason: str, tensors) -> Classification:
+    facts = vae_families.facts_for(match.family)
     return Classification(
         kind=kind,
         kind_reason=reason,
-        family=family,
-        family_reason=family_reason,
-        layout=LAYOUT_DIFFUSERS if diffusers else LAYOUT_LDM,
-        latent_channels=latent,
-        has_encoder=any(k.startswith("encoder.") for k in tensors),
-        has_quant_conv=quant,
-        **_stats(tensors),
-    )
-
-
-def _vae_family(latent, quant, checkpoint_keys, metadata, names, config) -> tuple[str, str]:
-    if latent == 4 and quant:
-        pair, why = (
-            FAMILY_SD1_OR_SDXL,
-            "4 latent channels with quant convs (SD1 and SDXL share shapes)",
-        )
-    elif latent == 16 and not quant:
-        pair, why = (
-            FAMILY_SD3_OR_FLUX,
-            "16 latent channels, no quant convs (SD3 and Flux.1 share shapes)",
-        )
-    else:
-        quant_text = "with" if quant else "without"
-        return FAMILY_UNKNOWN, f"{latent} latent channels {quant_text} quant convs: unknown family"
-    refined = fam.refine(
-        pair, config=config, checkpoint_keys=checkpoint_keys, metadata=metadata, names=names
-    )
-    if refined is None:
-        return pair, why
-    return refined[0], f"{why}; {refined[1]}"
-
-
-def _taesd(tensors: dict[str, TensorInfo], parts) -> Classification:
-    return Classification(
-        kind=KIND_VAE,
-        kind_reason=f"TAESD tiny autoencoder ({parts.what})",
-        family=FAMILY_TAESD,
-        family_reason=f"TAESD layout with {parts.latent_channels} latent channels",
-        layout=LAYOUT_TAESD,
-        latent_channels=parts.latent_channels,
-        has_encoder=parts.has_encoder,
-        has_quant_conv=False,
+        family=match.family,
+        family_reason=match.reason,
+        layout=match.layout,
+        latent_channels=match.latent_channels,
+        has_encoder=match.has_encoder,
+        has_quant_conv=match.has_quant_conv if match.has_quant_conv is not None else False,
+        family_name=match.name or vae_families.display_name(match.family),
+        modality=facts.modality if facts else None,
+        spatial_compression=match.spatial_compression
+        or (facts.spatial_compression if facts else None),
+        temporal_compression=facts.temporal_compression if facts else None,
+        has_decoder=match.has_decoder,
+        usable_by=facts.usable_by if facts else (),
         **_stats(tensors),
     )
 

@@ -45,6 +45,7 @@ _NAME_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 _GENERIC_STEMS = frozenset({"ae", "vae", "model", "diffusion_pytorch_model", "decoder"})
+GENERIC_STEMS = _GENERIC_STEMS  # file stems that say nothing about the family
 
 # Keys of a full checkpoint's other parts that give its family away.
 _CHECKPOINT_KEYS: tuple[tuple[str, str, str], ...] = (

@@ -20,6 +20,7 @@ FAMILY_FLUX = "flux1"
 FAMILY_SD3_OR_FLUX = "sd3-or-flux1"
 FAMILY_TAESD = "taesd"
 FAMILY_UNKNOWN = "unknown"
+# Every other family id (flux2, wan2.1, ltxv, ...) and its facts: app.core.inspection.vae_families.
 
 # How each family maps raw VAE latents to the diffusion model's space:
 # model = (raw - shift) * scale (vae-registry.md §2.3). The preview undoes it; a
@@ -35,6 +36,7 @@ LATENT_SCALE_SHIFT: dict[str, tuple[float, float]] = {
 LAYOUT_LDM = "ldm"
 LAYOUT_DIFFUSERS = "diffusers"
 LAYOUT_TAESD = "taesd"
+LAYOUT_ORIGINAL = "original"  # single-file layout of a non-KL family (what ComfyUI loads)
 LAYOUT_UNKNOWN = "unknown"
 
 # Problem codes.
@@ -46,6 +48,7 @@ PROBLEM_HEADER_TOO_LARGE = "header-too-large"
 PROBLEM_UNKNOWN_FORMAT = "unknown-format"
 PROBLEM_CORRUPT = "corrupt"
 PROBLEM_UNREADABLE = "unreadable"
+PROBLEM_UNSUPPORTED_TENSOR = "unsupported-tensor"  # meta, sparse, nested: no plain data
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,12 @@ class Inspection:
     tensor_count: int = 0
     has_encoder: bool | None = None
     latent_channels: int | None = None
+    family_name: str | None = None
+    modality: str | None = None  # "image", "video", "audio", "3d" (vae_families.facts)
+    spatial_compression: int | None = None
+    temporal_compression: int | None = None
+    has_decoder: bool | None = None
+    usable_by: list[str] = field(default_factory=list)  # UI kinds that load this family
     metadata: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -123,5 +132,11 @@ class Inspection:
             "tensor_count": self.tensor_count,
             "has_encoder": self.has_encoder,
             "latent_channels": self.latent_channels,
+            "family_name": self.family_name,
+            "modality": self.modality,
+            "spatial_compression": self.spatial_compression,
+            "temporal_compression": self.temporal_compression,
+            "has_decoder": self.has_decoder,
+            "usable_by": list(self.usable_by),
             "problems": [p.to_json() for p in self.problems],
         }

@@ -3,7 +3,8 @@
 Each target gets one entry: ``create`` (with the mode that would be used),
 ``already-linked`` (the name there is this file, or a file with the same
 SHA-256), ``conflict`` (the name holds something else; it is left alone and the
-user may pick another ``target_name``) or ``error``.
+user may pick another ``target_name``), ``error``, or ``cannot-use`` (the UI has
+no model code for the file's VAE family: a video VAE in A1111, for example).
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from app.core.installs.listing import path_key
 from app.core.installs.records import VAE_EXTENSIONS, Folder, Install
 from app.core.linking.digest import sha256_of
 from app.core.linking.fsops import MODES, predict_mode
+from app.core.linking.placement import family_of, place
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
+from app.core.write_roots import write_refusal
 
 ACTION_CREATE = "create"
 ACTION_ALREADY = "already-linked"
 ACTION_CONFLICT = "conflict"
 ACTION_ERROR = "error"
+ACTION_CANNOT_USE = "cannot-use"  # the UI has no model code for this VAE's family
 
 Target = Install | Folder
 
@@ -111,11 +115,19 @@ def _existing(source: Path, dest: Path, sha256: str, size: int) -> tuple[str, st
     return ACTION_CONFLICT, f"a different file named {dest.name} is there; left alone"
 
 
-def _entry(source, target, name, mode, sha256, size) -> PlanEntry:
+def _entry(source, target, name, mode, sha256, size, family=None) -> PlanEntry:
     label, folder, kind, error = _folder_of(target)
     if folder is None:
         return PlanEntry(label, None, None, None, ACTION_ERROR, error, kind)
+    where = place(target, family, name)  # the family's folder in this UI (linking/placement.py)
+    if not where.usable:
+        return PlanEntry(label, None, None, None, ACTION_CANNOT_USE, where.reason, kind)
+    folder = where.folder or folder
     dest = folder / name
+    refused = write_refusal(folder)
+    if refused:
+        reason = f"refused: {refused}; nothing is written there"
+        return PlanEntry(label, folder, dest, None, ACTION_ERROR, reason, kind)
     if not folder.is_dir():
         if not folder.parent.is_dir():
             return PlanEntry(
@@ -129,7 +141,7 @@ def _entry(source, target, name, mode, sha256, size) -> PlanEntry:
         action, reason = _existing(source, dest, sha256, size)
         return PlanEntry(label, folder, dest, None, action, reason, kind)
     used, why = predict_mode(mode, source, folder)
-    notes = [why] if why else []
+    notes = [n for n in (where.reason, why) if n]
     if not folder.is_dir():
         notes.append(f"creates {folder.name}/")
     accepted = VAE_EXTENSIONS.get(kind or "")
@@ -145,13 +157,16 @@ def plan_links(
     target_name: str | None = None,
     *,
     sha256: str | None = None,
+    family: str | None = None,
     cancel: CancelToken | None = None,
     progress: ProgressCallback = no_progress,
 ) -> LinkPlan:
     """Plan putting ``source`` into the VAE folder (``vae_dirs[0]``) of each install.
 
     Installs that share one real folder (Stability Matrix symlinks) are linked once.
-    ``sha256`` may be passed when the catalog already knows it.
+    ``sha256`` may be passed when the catalog already knows it, ``family`` likewise (else
+    the file's header names it): preview decoders go to each UI's preview-decoder folder,
+    and a UI that cannot load the family gets a ``cannot-use`` entry saying why.
     """
     if mode not in MODES:
         raise UserError(f"Unknown link mode {mode!r}; use one of {', '.join(MODES)}.")
@@ -161,10 +176,11 @@ def plan_links(
     name = check_name(target_name or source.name)
     st = os.stat(source)
     sha256 = sha256 or sha256_of(source, cancel=cancel, progress=progress)
+    family = family if family is not None else family_of(source)
     entries: list[PlanEntry] = []
     first_by_folder: dict[str, PlanEntry] = {}
     for target in installs:
-        entry = _entry(source, target, name, mode, sha256, st.st_size)
+        entry = _entry(source, target, name, mode, sha256, st.st_size, family)
         key = path_key(entry.folder) if entry.folder else None
         if key and key in first_by_folder:
             first = first_by_folder[key]

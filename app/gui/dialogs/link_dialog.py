@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.cut_text_tooltips import add_cut_text_tooltips
 from app.gui.errors import ErrorPresenter
 from app.gui.icons import kind_icon
 from app.gui.snapshot import LibraryRow, install_labels
@@ -121,6 +122,7 @@ class LinkDialog(QDialog):
         self.table.setColumnWidth(COL_MODE, 90)
         self.table.setWordWrap(True)
         layout.addWidget(self.table, 1)
+        add_cut_text_tooltips(self.table)  # reasons cut to the column
         self.status = QLabel(self.tr("Checking each install…"))
         self.status.setObjectName("linkStatus")
         self.status.setWordWrap(True)
@@ -176,7 +178,7 @@ class LinkDialog(QDialog):
             self.table.setItem(i, COL_FOLDER, folder)
         self.table.resizeRowsToContents()
         self.apply_button.setEnabled(any(s.editable for s in self.states))
-        conflicts = sum(s.entry.action in ("conflict", "error") for s in self.states)
+        conflicts = sum(s.entry.action in ("conflict", "error", "cannot-use") for s in self.states)
         self.status.setText(
             self.tr("{n} install(s) cannot take this file; the reason is in the Status column.")
             .format(n=conflicts) if conflicts else self.tr("Tick or untick, then Apply.")
@@ -194,6 +196,8 @@ class LinkDialog(QDialog):
             return self.tr("already there ({reason})").format(reason=reason)
         if action == "conflict":
             return self.tr("conflict: {reason}").format(reason=reason)
+        if action == "cannot-use":
+            return self.tr("cannot use it: {reason}").format(reason=reason)
         return self.tr("cannot link: {reason}").format(reason=reason)
 
     # -- apply ------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -17,11 +19,14 @@ from PySide6.QtWidgets import (
 from app.gui.downloads_service import DownloadService
 from app.gui.formatting import family_name
 from app.gui.icons import icon
-from app.gui.panels.vae_card import RECOMMENDED, DownloadControls, VaeCard
+from app.gui.panels.download_controls import DownloadControls
+from app.gui.panels.vae_card import RECOMMENDED, VaeCard
 from app.gui.snapshot import Snapshot
-from app.gui.widgets import heading, muted, panel_header
+from app.gui.widgets import Banner, heading, muted, panel_header
 
-FAMILY_ORDER = ("sdxl", "sd1", "sd3", "flux1")
+# Image families first (most users), then video; the rest follow alphabetically.
+FAMILY_ORDER = ("sdxl", "sd1", "sd3", "flux1", "flux2", "qwen-image", "hunyuan-image-2.1",
+                "taesd", "taesdxl", "taesd3", "taef1", "taef2", "wan2.1", "wan2.2")  # fmt: skip
 COLUMNS = 2
 
 
@@ -30,6 +35,7 @@ class GetVaesPanel(QWidget):
 
     guide_requested = Signal()
     settings_requested = Signal()
+    library_requested = Signal(str)  # file name to select in the Library
 
     def __init__(self, downloads: DownloadService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +62,7 @@ class GetVaesPanel(QWidget):
         header_row.addWidget(settings, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header_row)
         layout.addLayout(self._url_box())
+        layout.addWidget(self._notice_box())
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -71,6 +78,8 @@ class GetVaesPanel(QWidget):
         scroll.setWidget(self.body)
         layout.addWidget(scroll, 1)
         downloads.jobs_changed.connect(self._on_downloads_jobs_changed)
+        downloads.url_accepted.connect(self._on_downloads_url_accepted)
+        downloads.job_finished.connect(self._on_downloads_job_finished)
 
     def _url_box(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -87,6 +96,22 @@ class GetVaesPanel(QWidget):
         row.addWidget(self.url_edit, 1)
         row.addWidget(self.url_button)
         return row
+
+    def _notice_box(self) -> Banner:
+        """Says a download finished, until the next one or until dismissed."""
+        self.notice = Banner("verify", "")
+        self.notice_show = QPushButton(icon("library"), self.tr("Show in library"))
+        self.notice_show.clicked.connect(
+            lambda: self.library_requested.emit(self.notice.property("filename") or "")
+        )
+        close = QPushButton(icon("cancel"), "")
+        close.setToolTip(self.tr("Dismiss"))
+        close.setFlat(True)
+        close.clicked.connect(self.notice.hide)
+        self.notice.layout().addWidget(self.notice_show)
+        self.notice.layout().addWidget(close)
+        self.notice.hide()
+        return self.notice
 
     # -- data -------------------------------------------------------------------------------
     def set_snapshot(self, snapshot: Snapshot) -> None:
@@ -129,6 +154,7 @@ class GetVaesPanel(QWidget):
             if view is not None:
                 method(view.id)
 
+        controls.settings_clicked.connect(self.settings_requested)
         controls.pause_clicked.connect(lambda: act(self.downloads.pause))
         controls.resume_clicked.connect(lambda: act(self.downloads.resume))
         controls.cancel_clicked.connect(lambda: act(self.downloads.cancel))
@@ -171,9 +197,25 @@ class GetVaesPanel(QWidget):
 
     def _on_url_button_clicked(self) -> None:
         url = self.url_edit.text().strip()
-        if url:
+        if url:  # the box is cleared once the URL is queued, never after an error
             self.downloads.download_url(url)
+
+    def _on_downloads_url_accepted(self, url: str) -> None:
+        if self.url_edit.text().strip() == url.strip():
             self.url_edit.clear()
+
+    def _on_downloads_job_finished(self, view) -> None:
+        result = view.result or {}
+        name = view.spec.filename
+        text = (
+            self.tr("{name} was downloaded and its SHA-256 matches the registry: it is in your "
+                    "library.")
+            if result.get("verified")
+            else self.tr("{name} was downloaded into your library.")
+        ).format(name=name)  # fmt: skip
+        self.notice.label.setText(text)
+        self.notice.setProperty("filename", Path(str(result.get("path") or name)).name)
+        self.notice.show()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.downloads.start()
