@@ -1,4 +1,7 @@
-"""The preview command: decode a sample latent with a VAE (imports torch only when run)."""
+"""The preview command: decode a sample latent with a VAE of any image family.
+
+Imports torch (and, for families diffusers implements, diffusers) only when run.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +22,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     source = cmd.add_mutually_exclusive_group()
     source.add_argument("--latent", type=Path, help=".latent/.safetensors/.npy tensor file")
-    source.add_argument("--image", type=Path, help="an image to encode and decode (round trip)")
+    source.add_argument(
+        "--image", type=Path, help="a PNG, JPEG or WebP image to encode and decode (round trip)"
+    )
     cmd.add_argument("--scaled", action="store_true", help="the latent is in diffusion space")
     cmd.add_argument("--out", type=Path, help="write the image (.png) or float32 array (.npy)")
     cmd.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
@@ -29,7 +34,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "--family",
         choices=("auto", "sd1", "sdxl", "sd3", "flux1"),
         default="auto",
-        help="the VAE's family when its weights cannot tell (SD1 vs SDXL, SD3 vs Flux)",
+        help="the family when the weights cannot tell (SD1 vs SDXL, SD3 vs FLUX.1; also picks "
+        "a TAESD decoder's variant)",
     )
     add_json(cmd)
     cmd.set_defaults(handler=preview_command)
@@ -63,4 +69,6 @@ def preview_command(args: argparse.Namespace) -> int:
     print_fields(record)
     if result.fell_back:
         print(f"note: {result.fallback_reason}", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     return EXIT_OK

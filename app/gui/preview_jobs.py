@@ -1,7 +1,8 @@
 """The work behind the Preview panel, run in workers.
 
-``instant_picture`` needs only numpy (the test card is drawn in numpy; a
-latent file gets the per-family linear latent-to-RGB guess), so something
+``instant_picture`` needs only numpy and Pillow (the test card is drawn in numpy,
+an image opened by Pillow; a latent file gets the per-family linear latent-to-RGB
+guess), so something
 appears at once. ``decode`` is the real thing and the only place the GUI
 imports ``app.preview.service``, and with it torch: on the GPU lane, when a
 preview is asked for, never at start-up.
@@ -44,9 +45,9 @@ def instant_picture(source: PreviewSource, family: str | None) -> InstantPicture
 
         return InstantPicture(make_test_card().astype(np.float32) / 255.0, False)
     if source.kind == SOURCE_IMAGE and source.path is not None:
-        from app.preview.png import read_png, to_rgb01
+        from app.preview.images import read_image
 
-        return InstantPicture(to_rgb01(read_png(source.path)), False)
+        return InstantPicture(read_image(source.path).rgb, False)
     if source.path is None or not family:
         return None
     from app.preview.approx import latent_to_rgb

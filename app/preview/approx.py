@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.core.inspection.records import FAMILY_SD1_OR_SDXL
-from app.preview.families import FAMILIES, SD1, LatentFamily, is_ambiguous
+from app.preview.families import DETECTED_ONLY, FAMILIES, SD1, LatentFamily, is_ambiguous
 
 
 def latent_to_rgb(
@@ -46,4 +46,4 @@ def _conventions(family: str | LatentFamily) -> LatentFamily | None:
         return SD1
     if is_ambiguous(family):
         return None
-    return FAMILIES.get(family)
+    return FAMILIES.get(family) or DETECTED_ONLY.get(family)

@@ -1,15 +1,20 @@
-"""Integer-only drawing on a numpy RGB canvas, so the test card is identical everywhere.
+"""Drawing on a numpy RGB canvas for the test card: integer shapes, Pillow text.
 
-No floating point transcendental functions are used: circles compare squared
-integer distances and gradients use integer division, so the card's bytes do
-not depend on the platform's maths library.
+Shapes use no floating point transcendental functions (circles compare squared
+integer distances, gradients use integer division), so their bytes do not depend
+on the platform's maths library. Text is anti-aliased, as in generated images,
+drawn by Pillow with its bundled font (Aileron through FreeType; Pillow's bitmap
+font where FreeType is missing). Rasterisers may differ by a grey level between
+FreeType builds, so cached sample latents are keyed on the card's pixels
+(:func:`app.preview.testcard.card_digest`), not on a version number alone.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from functools import lru_cache
 
-from app.preview.font import text_mask
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 Colour = tuple[int, int, int]
 
@@ -17,13 +22,6 @@ Colour = tuple[int, int, int]
 def fill_rect(canvas: np.ndarray, x0: int, y0: int, x1: int, y1: int, colour: Colour) -> None:
     """Fill [x0, x1) x [y0, y1), clipped to the canvas."""
     canvas[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)] = colour
-
-
-def fill_mask(canvas: np.ndarray, x0: int, y0: int, mask: np.ndarray, colour: Colour) -> None:
-    """Paint ``colour`` where ``mask`` is true, with its top-left corner at (x0, y0)."""
-    height, width = mask.shape
-    region = canvas[y0 : y0 + height, x0 : x0 + width]
-    region[mask[: region.shape[0], : region.shape[1]]] = colour
 
 
 def ellipse_mask(height: int, width: int, cx: int, cy: int, rx: int, ry: int) -> np.ndarray:
@@ -57,11 +55,27 @@ def line(canvas: np.ndarray, x0: int, y0: int, x1: int, y1: int, colour: Colour)
     canvas[ys[keep], xs[keep]] = colour
 
 
-def text(canvas: np.ndarray, x: int, y: int, message: str, scale: int, colour: Colour) -> int:
-    """Draw a line of text; returns its height in pixels."""
-    mask = text_mask(message, scale)
-    fill_mask(canvas, x, y, mask, colour)
-    return mask.shape[0]
+def text(canvas: np.ndarray, x: int, y: int, message: str, size: int, colour: Colour) -> int:
+    """Draw one line of anti-aliased text, top-left at (x, y); returns its height in pixels."""
+    font = _font(size)
+    left, top, right, bottom = font.getbbox(message, anchor="lt")
+    coverage = Image.new("L", (max(right - left, 1), max(bottom - top, 1)), 0)
+    ImageDraw.Draw(coverage).text((-left, -top), message, fill=255, font=font, anchor="lt")
+    blend(canvas, x, y, np.asarray(coverage, dtype=np.int32), colour)
+    return bottom - top
+
+
+def blend(canvas: np.ndarray, x: int, y: int, alpha: np.ndarray, colour: Colour) -> None:
+    """Mix ``colour`` into the canvas by ``alpha`` (0-255), integer rounding, clipped."""
+    region = canvas[y : y + alpha.shape[0], x : x + alpha.shape[1]]
+    a = alpha[: region.shape[0], : region.shape[1], None]
+    mixed = (region.astype(np.int32) * (255 - a) + np.array(colour, np.int32) * a + 127) // 255
+    region[...] = mixed.astype(np.uint8)
+
+
+@lru_cache(maxsize=16)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=max(size, 6))
 
 
 def ramp(length: int, start: Colour, end: Colour) -> np.ndarray:

@@ -35,9 +35,13 @@ class LatentFamily:
     rgb_factors: Matrix  # (channels, 3): weight of each latent channel in R, G, B
     rgb_bias: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
-    def to_model_space(self, raw: float) -> float:
-        """What the diffusion model sees for a raw VAE latent value."""
+    def to_model_space(self, raw):
+        """What the diffusion model sees for a raw VAE latent (a number or a tensor)."""
         return (raw - self.shift) * self.scale
+
+    def to_raw(self, latent):
+        """The raw VAE latent for the diffusion model's latent: ``z / scale + shift``."""
+        return latent / self.scale + self.shift
 
 
 SD1 = LatentFamily(
@@ -112,7 +116,21 @@ FLUX = LatentFamily(
     (-0.0329, -0.0718, -0.0851),
 )
 
+SD_X4 = LatentFamily(  # ComfyUI comfy/latent_formats.py SD_X4 (Comfy-Org/ComfyUI @a125cd84)
+    "sd-x4-upscaler",
+    4,
+    0.08333,
+    0.0,
+    (
+        (-0.2340, -0.3863, -0.3257),
+        (0.0994, 0.0885, -0.0908),
+        (-0.2833, -0.2349, -0.3741),
+        (0.2523, -0.0055, -0.1651),
+    ),
+)
+
 FAMILIES = {f.name: f for f in (SD1, SDXL, SD3, FLUX)}
+DETECTED_ONLY = {SD_X4.name: SD_X4}  # families only detection names (no --family choice)
 COMFY_LEGACY_LATENT_SCALE = 0.18215  # .latent files without a version key hold latent * this
 
 
@@ -135,8 +153,9 @@ def resolve_family(override: str, detected: str | None, channels: int) -> tuple[
                 f"{family.channels}; pick a matching family."
             )
         return family.name, family
-    if detected in FAMILIES and FAMILIES[detected].channels == channels:
-        return detected, FAMILIES[detected]
+    known = FAMILIES.get(detected or "") or DETECTED_ONLY.get(detected or "")
+    if known is not None and known.channels == channels:
+        return known.name, known
     if channels == 4:
         return detected if detected == FAMILY_SD1_OR_SDXL else FAMILY_SD1_OR_SDXL, SD1
     if channels == 16:
@@ -147,9 +166,3 @@ def resolve_family(override: str, detected: str | None, channels: int) -> tuple[
 def is_ambiguous(name: str) -> bool:
     """Whether the reported family leaves two candidates open."""
     return name in (FAMILY_SD1_OR_SDXL, FAMILY_SD3_OR_FLUX)
-
-
-def describe_channels(channels: int) -> str:
-    """Which families use latents with this many channels, for error messages."""
-    names = [f.name for f in FAMILIES.values() if f.channels == channels]
-    return "/".join(names) if names else "no supported family"

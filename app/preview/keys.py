@@ -51,7 +51,11 @@ def diffusers_to_ldm(sd: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
 
 
 def check_keys(
-    expected: Mapping[str, torch.Size], sd: Mapping[str, torch.Tensor], *, what: str = "VAE"
+    expected: Mapping[str, torch.Size],
+    sd: Mapping[str, torch.Tensor],
+    *,
+    what: str = "VAE",
+    architecture: str = "a KL autoencoder",
 ) -> None:
     """Raise a UserError naming missing, unexpected or wrongly shaped keys."""
     missing = [k for k in expected if k not in sd]
@@ -69,7 +73,7 @@ def check_keys(
     if wrong:
         parts.append(f"wrong shapes: {name_a_few(wrong)}")
     if parts:
-        raise UserError(f"This {what} file does not match a KL autoencoder: " + "; ".join(parts))
+        raise UserError(f"This {what} file does not match {architecture}: " + "; ".join(parts))
 
 
 def name_a_few(names: Iterable[str], limit: int = 4) -> str:

@@ -4,7 +4,8 @@ Convention: a tensor file holds the raw VAE latent (what ComfyUI's VAE Decode
 and diffusers' ``AutoencoderKL.decode`` take). ComfyUI ``.latent`` files
 without the ``latent_format_version_0`` marker are from before ComfyUI
 changed formats and hold ``latent * 0.18215``; that is undone here, as
-ComfyUI's LoadLatent does. A batch is accepted and its first latent used.
+ComfyUI's LoadLatent does. A batch is accepted and its first latent used;
+video latents (N, C, T, h, w) keep their frames (the engine picks one).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ _OTHER_KEYS = ("samples", "latent", "latents", "z")
 
 
 def read_latent(path: Path) -> torch.Tensor:
-    """Load a latent as float32 (1, C, h, w) on CPU; UserError if it is not one."""
+    """Load a latent as float32 (1, C, h, w), or (1, C, T, h, w), on CPU; UserError if not one."""
     path = Path(path)
     if not path.is_file():
         raise UserError(f"Latent file not found: {path}")
@@ -80,10 +81,10 @@ def _pick_key(keys: list[str], name: str) -> str:
 def _as_batch_of_one(tensor: torch.Tensor, name: str) -> torch.Tensor:
     if tensor.dim() == 3:
         tensor = tensor.unsqueeze(0)
-    if tensor.dim() != 4 or tensor.shape[0] < 1 or min(tensor.shape[2:]) < 1:
+    if tensor.dim() not in (4, 5) or tensor.shape[0] < 1 or min(tensor.shape[1:]) < 1:
         raise UserError(
-            f"{name} holds a tensor of shape {tuple(tensor.shape)}; a latent is (C, h, w) "
-            "or (batch, C, h, w)."
+            f"{name} holds a tensor of shape {tuple(tensor.shape)}; a latent is (C, h, w), "
+            "(batch, C, h, w) or a video's (batch, C, frames, h, w)."
         )
     tensor = tensor[:1].float().contiguous()
     if not torch.isfinite(tensor).all():

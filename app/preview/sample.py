@@ -2,8 +2,8 @@
 
 Encoding 512x512 takes seconds on a CPU, and every preview of the same VAE
 needs the same latent, so it is cached under ``cache_dir/latents`` keyed by
-family, the encoder's content hash, the card's version and size, and the
-precision it was encoded in.
+family, the encoder's content hash, the card's own pixels (their hash) and size,
+and the precision it was encoded in. The latent is in the engine's native form.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import torch
 from app.core.paths import app_paths
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 from app.preview.device import DTYPE_NAMES
-from app.preview.engine import Outcome, VaeEngine
-from app.preview.testcard import DEFAULT_SIZE, TEST_CARD_VERSION, make_test_card
+from app.preview.engines.base import Outcome, PreviewEngine
+from app.preview.testcard import DEFAULT_SIZE, card_digest, make_test_card
 
 _CACHE_KEY = "latent"
 
@@ -35,14 +35,15 @@ def tensor_to_image(decoded: torch.Tensor) -> np.ndarray:
     return np.ascontiguousarray(rgb.permute(1, 2, 0).numpy(), dtype=np.float32)
 
 
-def cache_path(engine: VaeEngine, family: str, dtype: torch.dtype, size: int) -> Path:
+def cache_path(engine: PreviewEngine, family: str, dtype: torch.dtype, card: np.ndarray) -> Path:
     """Where the sample latent for this encoder, family, card and precision lives."""
-    name = f"{family}-{engine.digest()}-card{TEST_CARD_VERSION}-{size}-{DTYPE_NAMES[dtype]}"
+    digest = card_digest(card)
+    name = f"{family}-{engine.digest()}-card{digest}-{card.shape[0]}-{DTYPE_NAMES[dtype]}"
     return app_paths().cache_dir / "latents" / f"{name}.safetensors"
 
 
 def sample_latent(
-    engine: VaeEngine,
+    engine: PreviewEngine,
     family: str,
     *,
     dtype: torch.dtype,
@@ -52,16 +53,21 @@ def sample_latent(
     cancel: CancelToken | None = None,
 ) -> tuple[torch.Tensor, np.ndarray, Outcome | None]:
     """The test card's latent, the card as RGB [0, 1], and the encode outcome (None if cached)."""
-    card = make_test_card(size).astype(np.float32) / 255.0
-    path = cache_path(engine, family, dtype, size)
+    pixels = make_test_card(size)
+    card = pixels.astype(np.float32) / 255.0
+    path = cache_path(engine, family, dtype, pixels)
     cached = _read_cache(path)
-    if cached is not None and cached.shape[1] == engine.latent_channels:
+    if cached is not None and _fits(cached, engine):
         return cached, card, None
     outcome = engine.encode(
         image_to_tensor(card), dtype=dtype, tile=tile, progress=progress, cancel=cancel
     )
     _write_cache(path, outcome.tensor)
     return outcome.tensor, card, outcome
+
+
+def _fits(latent: torch.Tensor, engine: PreviewEngine) -> bool:
+    return latent.shape[1] == engine.latent_channels and latent.dim() == (5 if engine.video else 4)
 
 
 def _read_cache(path: Path) -> torch.Tensor | None:

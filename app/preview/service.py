@@ -1,16 +1,19 @@
 """The preview service the CLI (``main.py preview``) and the GUI call.
 
-One call loads a VAE, gets a latent (a file, an encoded image, or the encoded
-test card), decodes it with tiling and NaN fallback as needed, measures the
-round trip, and optionally writes the image. Conventions:
+One call loads a VAE as its family's engine (:mod:`app.preview.loading`), gets a
+latent (a file, an encoded image, or the encoded test card), decodes it with
+tiling and NaN fallback as needed, measures the round trip, and optionally
+writes the image. Conventions:
 
 - A latent file holds the raw VAE latent. ``scaled=True`` says it is in the
-  diffusion model's space; the family's scale and shift are undone first
-  (``z / scale + shift``).
+  diffusion model's space; the family's scaling is undone first (``z / scale +
+  shift`` for SD-style families, per-channel statistics for Wan). A latent of
+  another family is refused with both families named
+  (:mod:`app.preview.latent_forms`).
 - Family: ``request.family`` if given, else what inspection reports. A
   4-channel VAE that could be SD1 or SDXL uses SD1's numbers; a 16-channel one
   that could be SD3 or Flux refuses ``scaled=True`` until the family is named,
-  because their scale and shift differ.
+  because their scale and shift differ. The same holds for TAESD decoders.
 - ``seconds`` is the decode alone (not loading or encoding).
 """
 
@@ -28,13 +31,15 @@ from app.core.errors import UserError
 from app.core.inspection.records import FAMILY_SD1_OR_SDXL, FAMILY_SDXL
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 from app.preview.device import resolve_device, resolve_dtype
-from app.preview.engine import Outcome, VaeEngine
-from app.preview.families import LatentFamily, resolve_family
+from app.preview.engine import VaeEngine
+from app.preview.engines.base import Outcome, PreviewEngine
+from app.preview.families import resolve_family
+from app.preview.images import write_png
 from app.preview.latent_io import read_latent
+from app.preview.loading import open_engine
 from app.preview.metrics import psnr, ssim
-from app.preview.png import to_uint8, write_png
 from app.preview.sample import image_to_tensor, sample_latent, tensor_to_image
-from app.preview.sources import check_channels, load_image, unscale
+from app.preview.sources import load_image
 
 OUTPUT_SUFFIXES = (".png", ".npy")
 TILE_MODES = ("auto", "on", "off")
@@ -52,7 +57,7 @@ class PreviewRequest:
     device: str = "auto"  # auto | cpu | cuda | mps
     dtype: str = "auto"  # auto | fp32 | fp16 | bf16
     tile: str = "auto"  # auto | on | off
-    family: str = "auto"  # auto | sd1 | sdxl | sd3 | flux1
+    family: str = "auto"  # auto | sd1 | sdxl | sd3 | flux1 (SD-style VAEs and TAESD decoders)
 
 
 @dataclass(frozen=True, eq=False)  # eq would compare numpy arrays, which has no truth value
@@ -70,6 +75,8 @@ class PreviewResult:
     tiled: bool
     family: str
     out: str | None
+    family_name: str = ""
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         """Everything but the pixels; PSNR of identical images is reported as the string 'inf'."""
@@ -87,6 +94,8 @@ class PreviewResult:
             "fallback_reason": self.fallback_reason,
             "tiled": self.tiled,
             "family": self.family,
+            "family_name": self.family_name,
+            "notes": list(self.notes),
             "out": self.out,
         }
 
@@ -103,12 +112,9 @@ def run_preview(
     dtype = resolve_dtype(request.dtype, device)
     stages = _Stages(progress, cancel)
     stages.advance(0)
-    engine = VaeEngine.from_file(request.vae_path, device)
+    engine = _open(request, device)
     stages.advance(10)
-    family, conventions = resolve_family(
-        request.family, _detected_family(request.vae_path), engine.latent_channels
-    )
-    latent, reference, encoded = _source(request, engine, family, conventions, dtype, stages)
+    latent, reference, encoded, notes = _source(request, engine, dtype, stages)
     started = time.perf_counter()
     decoded = engine.decode(
         latent, dtype=dtype, tile=request.tile, progress=stages.sub(40, 100), cancel=cancel
@@ -125,11 +131,22 @@ def run_preview(
         psnr=psnr(reference, image) if reference is not None else None,
         ssim=ssim(reference, image) if reference is not None else None,
         fell_back=bool(reasons),
-        fallback_reason=_with_hint(" ".join(reasons), family) if reasons else None,
+        fallback_reason=_with_hint(" ".join(reasons), engine.family) if reasons else None,
         tiled=decoded.tiled or bool(encoded and encoded.tiled),
-        family=family,
+        family=engine.family,
         out=out,
+        family_name=engine.family_name,
+        notes=notes,
     )
+
+
+def _open(request: PreviewRequest, device) -> PreviewEngine:
+    """The family's engine; SD-style KL VAEs also settle SD1 vs SDXL, SD3 vs FLUX.1 here."""
+    detected = _detected_family(request.vae_path)
+    engine = open_engine(request.vae_path, device, detected, override=request.family)
+    if type(engine) is VaeEngine:  # the plain KL engine (FLUX.2 knows its own family)
+        engine.use_family(*resolve_family(request.family, detected, engine.latent_channels))
+    return engine
 
 
 def _validate(request: PreviewRequest) -> None:
@@ -147,33 +164,26 @@ def _validate(request: PreviewRequest) -> None:
 
 
 def _source(
-    request: PreviewRequest,
-    engine: VaeEngine,
-    family: str,
-    conventions: LatentFamily,
-    dtype: torch.dtype,
-    stages: _Stages,
-) -> tuple[torch.Tensor, np.ndarray | None, Outcome | None]:
-    """The raw latent to decode, the reference image if any, and the encode outcome."""
+    request: PreviewRequest, engine: PreviewEngine, dtype: torch.dtype, stages: _Stages
+) -> tuple[torch.Tensor, np.ndarray | None, Outcome | None, tuple[str, ...]]:
+    """The native latent to decode, the reference image if any, the encode outcome, notes."""
     if request.latent_path is not None:
-        latent = read_latent(request.latent_path)
-        check_channels(latent.shape[1], engine.latent_channels, request.latent_path.name)
-        if request.scaled:
-            latent = unscale(latent, family, conventions)
+        raw = read_latent(request.latent_path)
+        latent = engine.native_latent(raw, scaled=request.scaled, name=request.latent_path.name)
         stages.advance(40)
-        return latent, None, None
+        return latent, None, None, ()
     if request.image_path is not None:
-        reference = load_image(request.image_path, engine.config.downscale)
+        loaded = load_image(request.image_path, engine.downscale)
         encoded = engine.encode(
-            image_to_tensor(reference), dtype=dtype, tile=request.tile,
+            image_to_tensor(loaded.rgb), dtype=dtype, tile=request.tile,
             progress=stages.sub(10, 40), cancel=stages.cancel,
         )  # fmt: skip
-        return encoded.tensor, reference, encoded
+        return encoded.tensor, loaded.rgb, encoded, loaded.notes
     latent, card, encoded = sample_latent(
-        engine, family, dtype=dtype, tile=request.tile,
+        engine, engine.family, dtype=dtype, tile=request.tile,
         progress=stages.sub(10, 40), cancel=stages.cancel,
     )  # fmt: skip
-    return latent, card, encoded
+    return latent, card, encoded, ()
 
 
 def _write_output(path: Path, image: np.ndarray) -> str:
@@ -182,7 +192,7 @@ def _write_output(path: Path, image: np.ndarray) -> str:
     if path.suffix.lower() == ".npy":
         np.save(path, image.astype(np.float32))
     else:
-        write_png(path, to_uint8(image))
+        write_png(path, image)
     return str(path)
 
 

@@ -1,19 +1,22 @@
 """The app's own test card: what a VAE must reproduce to look right.
 
-Drawn by the app (no shipped image, no licence question), deterministic to
-the byte. It holds what VAEs get wrong first: fine text at several sizes,
-1-pixel lines and checkerboards, smooth gradients (banding), saturated
-colour patches and a face with eyes (people notice broken eyes at once).
+Drawn by the app (no shipped image, no licence question), the same bytes on
+every run with the same Pillow build. It holds what VAEs get wrong first:
+anti-aliased text at several sizes, 1-pixel lines and checkerboards, smooth
+gradients (banding), saturated colour patches and a face with eyes (people
+notice broken eyes at once).
 Layout is designed at 512 px and scaled for other sizes.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from app.preview import draw
 
-TEST_CARD_VERSION = 1  # bump when the drawing changes: cached latents are keyed on it
+TEST_CARD_VERSION = 2  # shown on the card; bump when the drawing changes
 DEFAULT_SIZE = 512
 WHITE, BLACK, GREY = (255, 255, 255), (0, 0, 0), (128, 128, 128)
 PATCHES = (
@@ -22,7 +25,8 @@ PATCHES = (
     (115, 82, 68), (194, 150, 130), (98, 122, 157), (87, 108, 67),
     (214, 126, 44), (80, 91, 166), (64, 64, 64), (192, 192, 192),
 )  # fmt: skip
-SAMPLE_TEXT = "THE QUICK BROWN FOX JUMPS OVER THE LAZY DOG 0123456789"
+SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog 0123456789"
+DETAIL_TEXT = "Sharp edges, thin lines and eyes: (%) +-=/?! #1 {}[] @&"
 
 
 def make_test_card(size: int = DEFAULT_SIZE) -> np.ndarray:
@@ -39,9 +43,14 @@ def make_test_card(size: int = DEFAULT_SIZE) -> np.ndarray:
     _face(canvas, u)
     _lines(canvas, u)
     _checks(canvas, u)
-    _texts(canvas, u, max(1, size // DEFAULT_SIZE))
+    _texts(canvas, u)
     _frame(canvas)
     return canvas
+
+
+def card_digest(card: np.ndarray) -> str:
+    """A short content hash of a card: cached sample latents are keyed on it."""
+    return hashlib.blake2b(np.ascontiguousarray(card).tobytes(), digest_size=8).hexdigest()
 
 
 def _gradients(canvas: np.ndarray, u) -> None:
@@ -114,14 +123,14 @@ def _checks(canvas: np.ndarray, u) -> None:
         draw.ring(canvas, cx, cy, radius, 1, BLACK)
 
 
-def _texts(canvas: np.ndarray, u, scale: int) -> None:
-    draw.text(canvas, u(16), u(398), "VAE MANAGER TEST CARD", 3 * scale, WHITE)
-    draw.text(canvas, u(16), u(426), "FINE TEXT 2X: 0123456789", 2 * scale, BLACK)
-    y = u(444)
-    for words in (SAMPLE_TEXT, "SHARP EDGES, THIN LINES AND EYES: (%) +-=/?! #1"):
-        y += draw.text(canvas, u(16), y, words, scale, WHITE) + u(4)
-    draw.text(canvas, u(16), y, "1:1 PIXEL TEXT", scale, BLACK)
-    draw.text(canvas, u(300), u(470), f"V{TEST_CARD_VERSION}", 4 * scale, (255, 220, 0))
+def _texts(canvas: np.ndarray, u) -> None:
+    x = u(16)
+    draw.text(canvas, x, u(396), "VAE Manager test card", u(24), WHITE)
+    draw.text(canvas, x, u(424), "Fine text 16 px: 0123456789 AaBbGgQqRr", u(16), BLACK)
+    y = u(446)
+    for words, size in ((SAMPLE_TEXT, 12), (DETAIL_TEXT, 10), ("1:1 pixel text at 8 px", 8)):
+        y += draw.text(canvas, x, y, words, u(size), WHITE) + u(5)
+    draw.text(canvas, u(432), u(470), f"v{TEST_CARD_VERSION}", u(24), (255, 220, 0))
 
 
 def _frame(canvas: np.ndarray) -> None:

@@ -95,3 +95,25 @@ def test_without_pytorch_the_panel_explains_and_never_decodes(monkeypatch, qtbot
     assert "PyTorch" in panel.unavailable.text.text()
     panel.start()
     assert panel.tasks == []
+
+
+def test_new_families_decode_the_card_side_by_side(make_window, qtbot) -> None:
+    from tests.model_files import write_safetensors
+    from tests.preview import family_models as fm
+
+    library = app_paths().library_dir / "VAE"
+    library.mkdir(parents=True, exist_ok=True)
+    write_safetensors(library / "stage_a.safetensors", fm.stage_a_pair()[0])
+    hunyuan = {k: v.contiguous() for k, v in fm.hunyuan_image_pair()[0].items()}
+    write_safetensors(library / "hunyuan_image_2.1_vae.safetensors", hunyuan)
+    window = make_window()
+    wait_for(qtbot, lambda: len(window.state.snapshot.vae_rows()) == 2, timeout=60)
+    panel = window.preview
+    panel.device_combo.setCurrentIndex(panel.device_combo.findData("cpu"))
+    panel.choose(window.state.snapshot.vae_rows())
+    with qtbot.waitSignal(panel.decode_finished, timeout=120_000):
+        panel.decode_button.click()
+    assert [t.state for t in panel.tasks] == ["done", "done"], [t.error for t in panel.tasks]
+    captions = " ".join(tile.caption.text() for tile in panel.tiles)
+    assert "Stable Cascade stage A" in captions and "HunyuanImage 2.1" in captions
+    assert all((t.image.width(), t.image.height()) == (512, 512) for t in panel.tiles)

@@ -34,13 +34,15 @@ def _max_diff(a: torch.Tensor, b: torch.Tensor) -> float:
         {"ch": 128},  # the real SD/SDXL architecture
         {"ch": 32, "latent_channels": 16, "quant_conv": False},  # SD3/Flux-style
         {"ch": 32, "attention_style": "old"},
+        {"ch": 32, "ch_mult": (1, 2, 4)},  # the SD x4 upscaler's three levels (4x)
     ],
-    ids=["sd-real-shapes", "16ch-no-quant", "old-attention-names"],
+    ids=["sd-real-shapes", "16ch-no-quant", "old-attention-names", "x4-upscaler-levels"],
 )
 def test_decode_and_encode_match_diffusers(kwargs):
     channels = kwargs.get("latent_channels", 4)
     ours, reference = _pair(**kwargs)
-    z = latent(channels, size=16, seed=3)
+    step = 2 ** (len(kwargs.get("ch_mult", (1, 2, 4, 4))) - 1)
+    z = latent(channels, size=128 // step, seed=3)
     image = torch.rand(1, 3, 128, 128, generator=torch.Generator().manual_seed(4)) * 2 - 1
     with torch.inference_mode():
         expected = reference.decode(z).sample
@@ -48,7 +50,7 @@ def test_decode_and_encode_match_diffusers(kwargs):
     decoded = ours.decode(z, dtype=torch.float32, tile="off").tensor
     encoded = ours.encode(image, dtype=torch.float32, tile="off").tensor
     assert decoded.shape == expected.shape == (1, 3, 128, 128)
-    assert encoded.shape == expected_mean.shape == (1, channels, 16, 16)
+    assert encoded.shape == expected_mean.shape == (1, channels, 128 // step, 128 // step)
     assert expected.abs().max() > 0.1  # a real signal, not all zeros
     assert _max_diff(decoded, expected) < TOLERANCE
     assert _max_diff(encoded, expected_mean) < TOLERANCE

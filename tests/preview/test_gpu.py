@@ -84,3 +84,26 @@ def test_run_preview_on_cuda(tmp_path):
     result = run_preview(PreviewRequest(vae_path=vae, latent_path=tmp_path / "z.npy"))
     assert result.device.startswith("cuda") and result.dtype in ("bf16", "fp16")
     assert result.image.shape == (64, 64, 3)
+
+
+@pytest.mark.parametrize("family", ["flux2", "taef1", "hunyuan-image-2.1", "wan2.1", "wan2.2"])
+def test_every_family_engine_runs_on_cuda_like_on_cpu(family, exact_fp32):
+    from app.preview.loading import engine_for
+    from tests.preview import family_models as fm
+
+    builders = {
+        "flux2": lambda: (fm.flux2_pair()[0], (1, 32, 8, 8)),
+        "taef1": lambda: (fm.tiny_pair(16)[0], (1, 16, 8, 8)),
+        "hunyuan-image-2.1": lambda: (fm.hunyuan_image_pair()[0], (1, 64, 2, 2)),
+        "wan2.1": lambda: (fm.wan_pair("wan2.1")[0], (1, 16, 1, 4, 4)),
+        "wan2.2": lambda: (fm.wan_pair("wan2.2")[0], (1, 48, 1, 4, 4)),
+    }
+    weights, shape = builders[family]()
+    z = torch.randn(shape, generator=torch.Generator().manual_seed(2))
+    cpu = engine_for(weights, CPU, family).decode(z, dtype=torch.float32).tensor
+    gpu = engine_for(weights, CUDA, family)
+    exact = gpu.decode(z, dtype=torch.float32).tensor
+    assert float((exact - cpu).abs().max()) <= 1e-4
+    half = gpu.decode(z, dtype=resolve_dtype("auto", CUDA))
+    assert half.tensor.device.type == "cpu" and half.tensor.dtype == torch.float32
+    assert float((half.tensor - cpu).abs().max()) < 0.1  # bf16/fp16: close, not exact

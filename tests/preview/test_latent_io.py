@@ -49,6 +49,7 @@ def test_several_tensors_pick_a_known_name_or_ask(tmp_path):
     ("name", "content", "message"),
     [
         ("flat.npy", np.zeros(16, np.float32), "shape"),
+        ("six.npy", np.zeros((1, 1, 16, 1, 2, 2), np.float32), r"frames, h, w\)"),
         ("nan.npy", np.full((4, 2, 2), np.nan, np.float32), "NaN"),
         ("ints.npy", np.zeros((4, 2, 2), np.int64), "int64"),
         ("objects.npy", np.array([{"a": 1}], dtype=object), "not a plain numpy array"),
@@ -70,3 +71,14 @@ def test_bad_latent_files_are_refused_clearly(tmp_path, name, content, message):
 def test_missing_file(tmp_path):
     with pytest.raises(UserError, match="not found"):
         read_latent(tmp_path / "nope.latent")
+
+
+def test_video_latents_keep_their_frames_and_lose_the_batch(tmp_path):
+    video = np.random.default_rng(0).standard_normal((2, 16, 3, 4, 5)).astype(np.float32)
+    save_file(
+        {"latent_tensor": torch.from_numpy(video), "latent_format_version_0": torch.tensor([])},
+        str(tmp_path / "wan.latent"),
+    )
+    latent = read_latent(tmp_path / "wan.latent")
+    assert latent.shape == (1, 16, 3, 4, 5)
+    np.testing.assert_array_equal(latent.numpy(), video[:1])

@@ -13,7 +13,7 @@ from safetensors.torch import save_file
 from app.core.errors import Cancelled, UserError
 from app.core.tasks import CancelToken
 from app.preview.families import FLUX, SD1
-from app.preview.png import read_png, write_png
+from app.preview.images import read_image, to_uint8, write_png
 from app.preview.service import PreviewRequest, run_preview
 from app.preview.testcard import make_test_card
 from tests.model_files import ldm_vae_state_dict, write_malicious_pickle, write_safetensors
@@ -49,7 +49,7 @@ def test_default_preview_encodes_the_test_card_once_and_caches_it(vae4, app_home
     assert first.psnr is not None and 0 < first.psnr < 60 and -1 <= first.ssim <= 1
     assert progress[-1] == (100, 100)
     assert [d for d, _ in progress] == sorted(d for d, _ in progress)
-    cached = list((app_home / "cache" / "latents").glob("sd1-or-sdxl-*-card1-512-fp32.safetensors"))
+    cached = list((app_home / "cache" / "latents").glob("sd1-or-sdxl-*-card*-512-fp32.safetensors"))
     assert len(cached) == 1
     stamp = cached[0].stat().st_mtime_ns
     second = run_preview(PreviewRequest(vae_path=vae4, device="cpu"))
@@ -67,9 +67,10 @@ def test_image_round_trip_measures_quality_and_writes_outputs(vae4, tmp_path):
     )
     assert result.image.shape == (128, 96, 3)
     assert result.psnr is not None and result.ssim is not None
-    written = read_png(tmp_path / "out" / "round.png")
+    written = to_uint8(read_image(tmp_path / "out" / "round.png").rgb)
     assert written.shape == (128, 96, 3)
     assert np.abs(written / 255.0 - result.image).max() <= 0.5 / 255 + 1e-6
+    assert any("centre-cropped from 100x128 to 96x128" in n for n in result.notes)
     as_array = run_preview(
         PreviewRequest(
             vae_path=vae4, image_path=tmp_path / "in.png", out_path=tmp_path / "round.npy"
@@ -187,7 +188,34 @@ def test_cancel_before_work_raises_cancelled(vae4):
         run_preview(PreviewRequest(vae_path=vae4), cancel=token)
 
 
-def test_non_png_image_is_refused(vae4, tmp_path):
+def test_damaged_image_is_refused(vae4, tmp_path):
     (tmp_path / "photo.png").write_bytes(b"\xff\xd8\xff\xe0 jpeg really")
-    with pytest.raises(UserError, match="only PNG"):
+    with pytest.raises(UserError, match="photo.png"):
         run_preview(PreviewRequest(vae_path=vae4, image_path=tmp_path / "photo.png"))
+
+
+def test_jpeg_with_alpha_free_round_trip_and_rgba_note(vae4, tmp_path):
+    from PIL import Image
+
+    card = make_test_card(128)
+    Image.fromarray(card).save(tmp_path / "card.jpg", quality=95)
+    jpeg = run_preview(PreviewRequest(vae_path=vae4, image_path=tmp_path / "card.jpg"))
+    assert jpeg.image.shape == (128, 128, 3) and jpeg.notes == ()
+    rgba = np.concatenate([card, np.full((128, 128, 1), 7, np.uint8)], axis=2)
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "card.png")
+    with_alpha = run_preview(PreviewRequest(vae_path=vae4, image_path=tmp_path / "card.png"))
+    assert any("alpha channel" in note for note in with_alpha.to_json()["notes"])
+
+
+def test_the_x4_upscaler_vae_decodes_at_4x_with_its_own_scale(tmp_path):
+    from app.preview.families import SD_X4
+
+    vae = write_safetensors(tmp_path / "x4.safetensors", ldm_vae_state_dict(ch_mult=(1, 2, 4)))
+    raw = latent(4, size=8)
+    plain = run_preview(
+        PreviewRequest(vae_path=vae, latent_path=_latent_file(tmp_path / "r.npy", raw))
+    )
+    assert plain.family == "sd-x4-upscaler" and plain.image.shape == (32, 32, 3)
+    scaled = _latent_file(tmp_path / "s.npy", raw * SD_X4.scale)
+    undone = run_preview(PreviewRequest(vae_path=vae, latent_path=scaled, scaled=True))
+    np.testing.assert_allclose(undone.image, plain.image, atol=1e-5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from pathlib import Path
 
@@ -327,7 +328,7 @@ class PreviewPanel(QWidget):
             self.sync.fit()
 
     def _numbers(self, result) -> str:
-        parts = []
+        parts = [html.escape(result.family_name)] if getattr(result, "family_name", "") else []
         if result.psnr is not None:
             psnr = "∞" if math.isinf(result.psnr) else f"{result.psnr:.2f} dB"
             parts.append(f"<b>PSNR</b> {psnr} · <b>SSIM</b> {result.ssim:.4f}")
@@ -335,6 +336,7 @@ class PreviewPanel(QWidget):
                      + (" · " + self.tr("tiled") if result.tiled else ""))  # fmt: skip
         if result.fell_back and result.fallback_reason:
             parts.append("⚠ " + result.fallback_reason)
+        parts += ["ⓘ " + html.escape(note) for note in getattr(result, "notes", ())]
         return "<br>".join(parts)
 
     def _on_failed(self, index: int, exc: BaseException) -> None:
