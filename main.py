@@ -9,6 +9,10 @@ import sys
 def main(argv: list[str]) -> int:
     """Open the window, run the self-test, or hand the arguments to the CLI.
 
+    Before Qt starts, the window side checks for a display and for the system
+    libraries its display plugin needs (``app.gui.launch.window_blocker``) and
+    says what to install instead of letting Qt abort.
+
     A command or an option goes to the CLI; arguments that are all existing files
     or folders ("Open with VAE Manager", files dropped on the icon) open the
     window and import them.

@@ -10,6 +10,7 @@ from app.gui.icons import kind_icon
 from app.gui.library_model import BADGE_ROLE, CHIPS_ROLE, REASON_ROLE
 
 PILL_PAD_X, PILL_PAD_Y, CHIP_GAP, ICON = 8, 3, 4, 14
+MIN_REASON = "named like…"  # less room than this for a reason: the tooltip has it, not "n…"
 
 
 def _background(painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -50,8 +51,10 @@ class BadgeDelegate(QStyledItemDelegate):
             painter.setPen(colour)
             start = rect.right() - option.rect.left() + 8
             text_rect = QRectF(option.rect).adjusted(start, 0, -4, 0)
-            elided = metrics.elidedText(reason, Qt.TextElideMode.ElideRight, int(text_rect.width()))
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, elided)
+            if text_rect.width() >= metrics.horizontalAdvance(MIN_REASON):  # never just "n…"
+                width = int(text_rect.width())
+                elided = metrics.elidedText(reason, Qt.TextElideMode.ElideRight, width)
+                painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, elided)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802

@@ -28,7 +28,11 @@ _STATE_FOR_PANEL = {
 
 
 class DownloadItem:
-    """A download as the task panel sees it (title, progress, state, detail, cancel)."""
+    """A download as the task panel sees it (title, progress, state, detail, cancel).
+
+    One item per job for the window's lifetime: pausing and resuming show the
+    same row again instead of adding a second one.
+    """
 
     def __init__(self, service: DownloadService, job_id: str, title: str) -> None:
         self.service, self.job_id, self.title = service, job_id, title
@@ -51,11 +55,14 @@ class DownloadItem:
 
     @property
     def detail(self) -> str:
+        from app.gui.download_messages import look_for, short_state
         from app.gui.formatting import human_eta, human_speed
 
         view = self._view
-        if view is None or view.progress is None or view.state != "running":
-            return view.state if view else ""
+        if view is None:
+            return ""
+        if view.progress is None or view.state != "running":
+            return short_state(look_for(view))
         p = view.progress
         return f"{human_speed(p.speed)} · {human_eta(p.eta_seconds)}"
 
@@ -71,14 +78,17 @@ class DownloadService(QObject):
     job_started = Signal(object)  # DownloadItem, for the task panel
     job_finished = Signal(object)  # JobView that reached "done"
     job_failed = Signal(object)  # JobView that reached "failed"
+    url_accepted = Signal(str)  # a pasted URL that became a job (the box may be cleared)
 
     def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
         self.queue = None
         self.jobs: dict = {}
+        self.items: dict[str, DownloadItem] = {}  # job id -> its one task-panel item
         self._watched: set[str] = set()  # jobs started or resumed in this session
         self._starting = False
+        self._pending: list = []  # commands given before the queue was ready
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self.poll)
@@ -103,6 +113,17 @@ class DownloadService(QObject):
         self._starting = False
         self.poll()
         self.ready.emit()
+        pending, self._pending = self._pending, []
+        for command in pending:
+            command()
+
+    def _when_ready(self, command) -> None:
+        """Run ``command`` now, or once the queue exists (a click can beat its start)."""
+        if self.queue is not None:
+            command()
+        else:
+            self._pending.append(command)
+            self.start()
 
     def shutdown(self) -> None:
         """Stop transfers as 'interrupted' so they resume on the next start."""
@@ -120,8 +141,10 @@ class DownloadService(QObject):
             spec = spec_for_entry(entry, dest_dir or _library_vae_dir())
             return self._queue().add(spec), spec
 
-        self.runner.submit(self.tr("Starting download of {name}").format(name=entry.display_name),
-                           work, on_done=self._on_job_added, visible=False)  # fmt: skip
+        title = self.tr("Starting download of {name}").format(name=entry.display_name)
+        self._when_ready(
+            lambda: self.runner.submit(title, work, on_done=self._on_job_added, visible=False)
+        )
 
     def download_url(self, url: str, dest_dir: Path | None = None) -> None:
         """Queue a pasted URL (asks the server for the file name first)."""
@@ -130,10 +153,12 @@ class DownloadService(QObject):
             from app.core.downloads import spec_for_url
 
             spec = spec_for_url(url.strip(), dest_dir or _library_vae_dir())
-            return self._queue().add(spec), spec
+            return self._queue().add(spec), spec, url
 
-        self.runner.submit(self.tr("Starting download of {url}").format(url=url), work,
-                           on_done=self._on_job_added, visible=False)  # fmt: skip
+        title = self.tr("Starting download of {url}").format(url=url)
+        self._when_ready(
+            lambda: self.runner.submit(title, work, on_done=self._on_job_added, visible=False)
+        )
 
     def pause(self, job_id: str) -> None:
         self._queue().pause(job_id)
@@ -146,8 +171,7 @@ class DownloadService(QObject):
         self.poll()
         view = self.jobs.get(job_id)
         if view is not None:
-            title = self.tr("Downloading {name}").format(name=view.spec.filename)
-            self.job_started.emit(DownloadItem(self, job_id, title))
+            self.job_started.emit(self._item(job_id, view.spec.filename))
 
     def cancel(self, job_id: str) -> None:
         self._queue().cancel(job_id)
@@ -171,7 +195,7 @@ class DownloadService(QObject):
             return
         views = {v.id: v for v in self.queue.list()}
         for job_id, view in views.items():
-            if job_id in self._watched and view.state in ("done", "failed"):
+            if job_id in self._watched and view.state in ("done", "failed"):  # once per start
                 self._watched.discard(job_id)
                 (self.job_finished if view.state == "done" else self.job_failed).emit(view)
         self.jobs = views
@@ -183,12 +207,19 @@ class DownloadService(QObject):
             self._timer.stop()
 
     def _on_job_added(self, added) -> None:
-        job_id, spec = added
+        job_id, spec, *pasted = added
         self._watched.add(job_id)
         self.poll()
-        self.job_started.emit(DownloadItem(self, job_id, self.tr("Downloading {name}").format(
-            name=spec.filename)))  # fmt: skip
+        self.job_started.emit(self._item(job_id, spec.filename))
         self._timer.start()
+        if pasted:
+            self.url_accepted.emit(pasted[0])
+
+    def _item(self, job_id: str, filename: str) -> DownloadItem:
+        if job_id not in self.items:
+            title = self.tr("Downloading {name}").format(name=filename)
+            self.items[job_id] = DownloadItem(self, job_id, title)
+        return self.items[job_id]
 
     def _queue(self):
         if self.queue is None:

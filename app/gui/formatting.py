@@ -10,11 +10,11 @@ from PySide6.QtCore import QCoreApplication
 if TYPE_CHECKING:  # the catalog pulls in numpy: not at window start
     from app.core.catalog.records import CatalogEntry
 
-_UNITS = ("B", "KB", "MB", "GB", "TB")
+_UNITS = ("B", "KiB", "MiB", "GiB", "TiB")  # 1024-based, so the binary prefixes
 
 
 def human_size(size: int | None) -> str:
-    """Bytes with a unit, one decimal above 1 KB (1024-based, as file managers show)."""
+    """Bytes with a unit, one decimal above 1 KiB (1024-based, labelled as such)."""
     if size is None:
         return "—"
     value = float(size)
@@ -26,7 +26,7 @@ def human_size(size: int | None) -> str:
 
 
 def human_speed(bytes_per_second: float | None) -> str:
-    """A download speed, e.g. ``12.3 MB/s``."""
+    """A download speed, e.g. ``12.3 MiB/s``."""
     if not bytes_per_second:
         return "—"
     return human_size(int(bytes_per_second)) + "/s"
@@ -63,7 +63,11 @@ def family_name(family: str | None) -> str:
     """The model family as users know it (``SDXL``, ``SD 1.x``)."""
     if not family or family == "unknown":
         return QCoreApplication.translate("Formatting", "unknown")
-    return FAMILY_NAMES.get(family, family)
+    if family in FAMILY_NAMES:
+        return FAMILY_NAMES[family]
+    from app.core.inspection.vae_families import display_name  # every other family's name
+
+    return display_name(family)
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,14 @@ class Badge:
 
 
 BADGE_KEYS = ("official", "mismatch", "unknown", "invalid", "unsafe", "pending")
+# White text on each colour reads at WCAG AA (contrast >= 4.5), in both themes.
 _BADGE_STYLE = {
-    "official": ("#2b8a3e", 0),
+    "official": ("#2f7d3b", 0),
     "mismatch": ("#c92a2a", 3),
     "unknown": ("#5c677d", 2),
-    "invalid": ("#e03131", 4),
-    "unsafe": ("#d9480f", 5),
-    "pending": ("#868e96", 1),
+    "invalid": ("#d32f2f", 4),
+    "unsafe": ("#c2410c", 5),
+    "pending": ("#6b7280", 1),
 }
 
 
@@ -101,16 +106,9 @@ def badge_label(key: str) -> str:
 
 
 def badge_for(entry: CatalogEntry) -> Badge:
-    """Official / mismatch / unknown / invalid / unsafe; unsafe pickles are called out apart."""
-    from app.core.inspection.records import PROBLEM_UNSAFE_PICKLE
+    """The core's one verdict (``app.core.verdict.verdict_key``) as a badge."""
+    from app.core.verdict import verdict_key
 
-    if any(p.code == PROBLEM_UNSAFE_PICKLE for p in entry.problems):
-        key = "unsafe"
-    elif entry.validation in ("official", "mismatch", "invalid"):
-        key = entry.validation
-    elif entry.sha256 is None and entry.validation != "invalid":
-        key = "pending"
-    else:
-        key = "unknown"
+    key = verdict_key(entry.validation, (p.code for p in entry.problems), entry.sha256)
     colour, order = _BADGE_STYLE[key]
     return Badge(key, badge_label(key), colour, order)

@@ -45,10 +45,24 @@ def create_application():
     return app
 
 
+def window_blocker() -> str | None:
+    """Why the window cannot open here (no display, missing system libraries), or None.
+
+    Checked before the QApplication exists: Qt aborts the process when its
+    display plugin cannot load, with a message that names no package.
+    """
+    if not display_available():
+        return NO_DISPLAY_MESSAGE
+    from app.gui.system_libraries import check_platform_libraries
+
+    return check_platform_libraries()
+
+
 def launch_gui(files: Sequence[str] = ()) -> int:
     """Run the Qt event loop until the window closes."""
-    if not display_available():
-        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+    blocker = window_blocker()
+    if blocker is not None:
+        print(blocker, file=sys.stderr)
         return 2
     from app.gui.errors import setup_file_logging
 
@@ -106,6 +120,11 @@ def launch_self_test(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if not display_available():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.gui.system_libraries import check_platform_libraries
+
+    if (missing := check_platform_libraries()) is not None:
+        print(missing, file=sys.stderr)
+        return 2
     from app.gui.self_test import run_self_test
 
     return run_self_test(args.screenshot, theme=args.theme, language=args.language)

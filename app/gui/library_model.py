@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -104,7 +105,8 @@ class LibraryModel(QAbstractTableModel):
         if column == COL_AUTOV2:
             return entry.autov2 or "…"
         if column == COL_VERDICT:
-            return f"{row.badge.label}: {row.reason}" if row.reason else row.badge.label
+            reason = row.reason or (hash_source_text(entry) if _foreign(entry) else "")
+            return f"{row.badge.label}: {reason}" if reason else row.badge.label
         return ", ".join(c.label for c in row.chips)
 
     def _sort_key(self, row: LibraryRow, column: int):
@@ -125,9 +127,10 @@ class LibraryModel(QAbstractTableModel):
             return "\n".join(lines)
         if column == COL_VERDICT:
             lines = [entry.validation_message] + [p.message for p in entry.problems]
+            lines.append(hash_source_text(entry))
             return "\n".join(dict.fromkeys(line for line in lines if line)) or None
         if column == COL_AUTOV2:
-            return entry.sha256
+            return "\n".join(t for t in (entry.sha256, hash_source_text(entry)) if t) or None
         if column == COL_LINKED and row.chips:
             return "\n".join(
                 self.tr("{label}: linked by VAE Manager").format(label=c.label)
@@ -136,6 +139,34 @@ class LibraryModel(QAbstractTableModel):
                 for c in row.chips
             )
         return None
+
+
+def hash_source_text(entry) -> str:
+    """Where a row's hash came from, in plain words; "" before it is hashed.
+
+    Only a hash VAE Manager computed can make a file official or a mismatch
+    (``app.core.hashing.provenance``); the others are shown for what they are.
+    """
+    kind = entry.hash_source_kind
+    if kind is None:
+        return ""
+    if kind == "computed":
+        return QCoreApplication.translate("HashSource", "hash computed by VAE Manager")
+    where = {
+        "a1111": QCoreApplication.translate("HashSource", "A1111's cache.json"),
+        "sdnext": QCoreApplication.translate("HashSource", "SD.Next's cache.json"),
+        "a1111-diskcache": QCoreApplication.translate("HashSource", "the A1111/Forge hash cache"),
+        "stability-matrix": QCoreApplication.translate(
+            "HashSource", "Stability Matrix's .cm-info.json"
+        ),
+    }.get(kind, kind)
+    return QCoreApplication.translate(
+        "HashSource", "hash read from {where}, not checked by VAE Manager"
+    ).format(where=where)
+
+
+def _foreign(entry) -> bool:
+    return entry.sha256 is not None and not entry.self_hashed
 
 
 class LibraryFilter(QSortFilterProxyModel):

@@ -2,8 +2,10 @@
 
 Everything happens in a temporary home (``$VAE_MANAGER_HOME``), so the user's
 catalog and settings are never touched: a small library of generated VAEs, an
-AUTOMATIC1111 and a ComfyUI folder, a link, a scan, a preview decode. Each
-panel is saved as a PNG when a folder is given. Exit status 0 means every step
+AUTOMATIC1111 and a ComfyUI folder, a link, a scan, a preview decode, three
+downloads from a loopback server (finished, refused, failed), a theme switch
+while running and a 1024x640 window. Each panel is saved as a PNG when a
+folder is given, in both themes. Exit status 0 means every step
 worked; anything else prints what failed. Packaging runs it on frozen builds.
 """
 
@@ -118,6 +120,8 @@ def _run(tmp: Path, screenshot_dir: Path | None, theme: str, language: str | Non
     if shots is not None:
         shots.mkdir(parents=True, exist_ok=True)
     _visit(window, shots)
+    _downloads(window, tmp, shots)
+    _other_theme_and_small_window(window, shots, theme)
     window.close()
     app.processEvents()
 
@@ -140,11 +144,68 @@ def _check(window, demo: dict[str, Path]) -> None:
         raise SelfTestFailure(f"unexpected errors: {bugs}")
 
 
+def _snap(window, shots: Path | None, name: str) -> None:
+    settle(window)
+    if shots is not None and not window.grab().save(str(shots / f"{name}.png")):
+        raise SelfTestFailure(f"cannot write {shots / name}.png")
+
+
+def _downloads(window, tmp: Path, shots: Path | None) -> None:
+    """A finished, a refused (404) and a failed (no DNS) download, each in its own look."""
+    from app.gui.sample_files import write_sample_vae
+    from app.gui.self_test_downloads import (
+        SelfTestDownloadFailure,
+        demo_server,
+        run_demo_downloads,
+        use_quick_retries,
+    )
+
+    served = tmp / "served"
+    write_sample_vae(served / "demo-download.safetensors", seed=4)
+    use_quick_retries(window)
+    window.show_panel(window.PANEL_GET)
+    with demo_server(served) as origin:
+        try:
+            run_demo_downloads(window, origin, spin)
+        except SelfTestDownloadFailure as exc:
+            raise SelfTestFailure(str(exc)) from exc
+    _snap(window, shots, "4b-downloads")
+
+
+def _other_theme_and_small_window(window, shots: Path | None, theme: str) -> None:
+    """Switch theme while running (as a user does), then shrink to 1024x640."""
+    from PySide6.QtCore import QPoint
+
+    other = "light" if theme == "dark" else "dark"
+    window.set_theme(other)
+    window.show_panel(window.PANEL_LIBRARY)
+    window.library.select_where(lambda r: r.name == "anime-soft.safetensors")
+    _snap(window, shots, f"1-library-{other}")
+    window.show_panel(window.PANEL_INSTALLS)
+    _snap(window, shots, f"3-installs-{other}")
+    window.show_panel(window.PANEL_GET)
+    _snap(window, shots, f"4b-downloads-{other}")
+    window.set_theme(theme)
+    window.show_panel(window.PANEL_LIBRARY)
+    window.resize(1024, 640)
+    settle(window)
+    if window.width() > 1024 or window.height() > 640:
+        raise SelfTestFailure(f"the window cannot shrink to 1024x640: {window.size()}")
+    bar_top = []
+    for name in ("anime-soft.safetensors", "vae-ft-mse-840000-ema-pruned.safetensors"):
+        window.library.select_where(lambda r, n=name: r.name == n)
+        settle(window, 0.1)
+        bar_top.append(window.library.buttons["verify"].mapTo(window, QPoint(0, 0)).y())
+        if not window.library.columns.verdict_visible():
+            raise SelfTestFailure("at 1024x640 the Verdict column is off-screen")
+    if len(set(bar_top)) != 1:
+        raise SelfTestFailure(f"the details toolbar moves with the selection: {bar_top}")
+    _snap(window, shots, "8-library-1024x640")
+
+
 def _visit(window, shots: Path | None) -> None:
     def snap(name: str) -> None:
-        settle(window)
-        if shots is not None and not window.grab().save(str(shots / f"{name}.png")):
-            raise SelfTestFailure(f"cannot write {shots / name}.png")
+        _snap(window, shots, name)
 
     window.show_panel(window.PANEL_LIBRARY)
     window.library.select_where(lambda r: r.name == "anime-soft.safetensors")

@@ -11,7 +11,7 @@ QListWidget#navigation::item:hover:!selected { background: palette(midlight); }
 QListWidget#navigation::item:selected { background: palette(highlight);
     color: palette(highlighted-text); }
 QFrame#vaeCard { border: 1px solid palette(mid); border-radius: 8px; background: palette(base); }
-QLabel#recommendedChip { background: #2b8a3e; color: white; border: 1px solid #2b8a3e;
+QLabel#recommendedChip { background: #2f7d3b; color: white; border: 1px solid #2f7d3b;
     border-radius: 9px; padding: 1px 8px; }
 QLabel#familyChip { border: 1px solid palette(mid); border-radius: 9px; padding: 1px 8px; }
 QFrame#banner { border: 1px solid palette(mid); border-radius: 6px;

@@ -4,22 +4,22 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../app/gui/dialogs/about.py" line="22"/>
+        <location filename="../../app/gui/dialogs/about.py" line="23"/>
         <source>About {app}</source>
         <translation>关于 {app}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/about.py" line="32"/>
+        <location filename="../../app/gui/dialogs/about.py" line="33"/>
         <source>Find, verify, download, preview and link the VAE files of your Stable Diffusion UIs.</source>
         <translation>查找、校验、下载、预览并链接你的 Stable Diffusion 界面所用的 VAE 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/about.py" line="35"/>
+        <location filename="../../app/gui/dialogs/about.py" line="36"/>
         <source>Data: {data}&lt;br&gt;Settings: {config}&lt;br&gt;Logs: {logs}</source>
         <translation>数据：{data}&lt;br&gt;设置：{config}&lt;br&gt;日志：{logs}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/about.py" line="39"/>
+        <location filename="../../app/gui/dialogs/about.py" line="40"/>
         <source>Licensed under the MIT licence.</source>
         <translation>以 MIT 许可证发布。</translation>
     </message>
@@ -166,112 +166,117 @@
 <context>
     <name>DetailsView</name>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="46"/>
+        <location filename="../../app/gui/panels/library_details.py" line="105"/>
+        <source>Hash from</source>
+        <translation>哈希来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_details.py" line="55"/>
         <source>Select a file to see its hashes, where it is and what it is.</source>
         <translation>选择一个文件，查看它的哈希、位置和类型。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="56"/>
+        <location filename="../../app/gui/panels/library_details.py" line="65"/>
         <source>Which VAE should I use?</source>
         <translation>我该用哪个 VAE？</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="62"/>
+        <location filename="../../app/gui/panels/library_details.py" line="71"/>
         <source>Hashes</source>
         <translation>哈希</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="63"/>
+        <location filename="../../app/gui/panels/library_details.py" line="72"/>
         <source>Locations</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="64"/>
+        <location filename="../../app/gui/panels/library_details.py" line="73"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="67"/>
+        <location filename="../../app/gui/panels/library_details.py" line="76"/>
         <source>Problems</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="85"/>
+        <location filename="../../app/gui/panels/library_details.py" line="95"/>
         <source>Not hashed yet: hashing runs in the background.</source>
         <translation>尚未计算哈希：正在后台计算。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="99"/>
+        <location filename="../../app/gui/panels/library_details.py" line="111"/>
         <source>missing</source>
         <translation>已丢失</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="100"/>
+        <location filename="../../app/gui/panels/library_details.py" line="112"/>
         <source>linked by VAE Manager</source>
         <translation>由 VAE Manager 链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="101"/>
+        <location filename="../../app/gui/panels/library_details.py" line="113"/>
         <source>own copy</source>
         <translation>独立副本</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="114"/>
+        <location filename="../../app/gui/panels/library_details.py" line="126"/>
         <source>In these installs:</source>
         <translation>位于这些安装中：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="120"/>
+        <location filename="../../app/gui/panels/library_details.py" line="132"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="120"/>
+        <location filename="../../app/gui/panels/library_details.py" line="132"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="122"/>
+        <location filename="../../app/gui/panels/library_details.py" line="134"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="123"/>
+        <location filename="../../app/gui/panels/library_details.py" line="135"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="124"/>
+        <location filename="../../app/gui/panels/library_details.py" line="136"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="125"/>
+        <location filename="../../app/gui/panels/library_details.py" line="137"/>
         <source>Family</source>
         <translation>系列</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="126"/>
+        <location filename="../../app/gui/panels/library_details.py" line="138"/>
         <source>Key layout</source>
         <translation>键名布局</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="127"/>
+        <location filename="../../app/gui/panels/library_details.py" line="139"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="129"/>
+        <location filename="../../app/gui/panels/library_details.py" line="141"/>
         <source>Has encoder</source>
         <translation>含编码器</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="132"/>
+        <location filename="../../app/gui/panels/library_details.py" line="144"/>
         <source>First seen</source>
         <translation>首次发现</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="133"/>
+        <location filename="../../app/gui/panels/library_details.py" line="145"/>
         <source>Last seen</source>
         <translation>最近发现</translation>
     </message>
@@ -279,81 +284,254 @@
 <context>
     <name>DownloadControls</name>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="51"/>
+        <location filename="../../app/gui/panels/download_controls.py" line="62"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="52"/>
+        <location filename="../../app/gui/panels/download_controls.py" line="63"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="53"/>
+        <location filename="../../app/gui/panels/download_controls.py" line="64"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="54"/>
+        <location filename="../../app/gui/panels/download_controls.py" line="65"/>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/download_controls.py" line="66"/>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/download_controls.py" line="67"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="55"/>
+        <location filename="../../app/gui/panels/download_controls.py" line="68"/>
         <source>Discard</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="87"/>
-        <source>connecting…</source>
+        <location filename="../../app/gui/panels/download_controls.py" line="76"/>
+        <source>Forget this download and delete its partial file</source>
+        <translation>忘记此下载并删除已下载的部分文件</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadMessages</name>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="82"/>
+        <source>Something went wrong inside VAE Manager (a bug); the details are in the log. Try again, or report it.</source>
+        <translation>VAE Manager 内部出错（这是程序缺陷），详情已写入日志。请重试或报告此问题。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="91"/>
+        <source>Cannot reach {host}: check the connection or set a mirror.</source>
+        <translation>无法访问 {host}：请检查网络连接或设置镜像。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="98"/>
+        <source>This file needs an access token: add your Hugging Face token in Settings.</source>
+        <translation>此文件需要访问令牌：请在“设置”中填写你的 Hugging Face 令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="107"/>
+        <source>The access token was refused: check it in Settings and accept the model&apos;s licence on its page.</source>
+        <translation>访问令牌被拒绝：请在“设置”中检查令牌，并在模型页面上接受其许可协议。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="117"/>
+        <source>Not found on {host}: the file was moved or removed.</source>
+        <translation>在 {host} 上找不到该文件：它已被移动或删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="125"/>
+        <source>The downloaded file is not the official one (its SHA-256 differs); it was set aside as {name} and not installed.</source>
+        <translation>下载的文件不是官方文件（SHA-256 不同）；已另存为 {name}，未安装。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="135"/>
+        <source>The server {host} is busy (error {code}): try again later or set a mirror.</source>
+        <translation>服务器 {host} 繁忙（错误 {code}）：请稍后重试或设置镜像。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="143"/>
+        <source>Cannot connect to {host}: check the connection or set a mirror.</source>
+        <translation>无法连接到 {host}：请检查网络连接或设置镜像。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="151"/>
+        <source>The server {host} stopped sending data: try again later or set a mirror.</source>
+        <translation>服务器 {host} 停止发送数据：请稍后重试或设置镜像。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="159"/>
+        <source>The connection to {host} failed: check the connection and try again; it continues where it stopped.</source>
+        <translation>与 {host} 的连接失败：请检查网络后重试，下载会从中断处继续。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="168"/>
+        <source>The secure connection to {host} failed (certificate problem): check the system clock, a proxy or the mirror setting.</source>
+        <translation>与 {host} 的安全连接失败（证书问题）：请检查系统时间、代理或镜像设置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="180"/>
+        <source>The download was refused.</source>
+        <translation>下载被拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="201"/>
+        <location filename="../../app/gui/download_messages.py" line="292"/>
+        <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="100"/>
-        <source>Failed: {error}</source>
-        <translation>失败：{error}</translation>
+        <location filename="../../app/gui/download_messages.py" line="202"/>
+        <source>Checking the part downloaded before…</source>
+        <translation>正在检查之前下载的部分…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="102"/>
-        <source>Stopped; resume continues where it stopped.</source>
-        <translation>已停止；继续下载会从中断处接着下载。</translation>
+        <location filename="../../app/gui/download_messages.py" line="205"/>
+        <source>Downloading…</source>
+        <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="106"/>
+        <location filename="../../app/gui/download_messages.py" line="206"/>
+        <source>Checking the SHA-256…</source>
+        <translation>正在校验 SHA-256…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="207"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="218"/>
         <source>In your library</source>
         <translation>已在你的库中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="108"/>
+        <location filename="../../app/gui/download_messages.py" line="224"/>
         <source>No download address known</source>
         <translation>没有已知的下载地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="230"/>
+        <source>Downloaded</source>
+        <translation>已下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="240"/>
+        <source>Waiting for a free download slot…</source>
+        <translation>正在等待空闲的下载位置…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="248"/>
+        <source>Stopped when VAE Manager closed.</source>
+        <translation>VAE Manager 关闭时已停止。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="250"/>
+        <source>Paused.</source>
+        <translation>已暂停。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="252"/>
+        <source>Paused at {size}.</source>
+        <translation>已暂停于 {size}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="258"/>
+        <source>Resume continues where it stopped.</source>
+        <translation>点击“继续”会从中断处接着下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="263"/>
+        <source>Cancelled; the {size} downloaded so far are kept until you discard them.</source>
+        <translation>已取消；已下载的 {size} 会一直保留，直到你丢弃它们。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="270"/>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="277"/>
+        <source>The {size} downloaded so far are kept.</source>
+        <translation>已下载的 {size} 已保留。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="304"/>
+        <source>Trying again in {n} s.</source>
+        <translation>{n} 秒后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="317"/>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="318"/>
+        <source>downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="319"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="320"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="321"/>
+        <source>refused</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="322"/>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/download_messages.py" line="323"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
     </message>
 </context>
 <context>
     <name>DownloadService</name>
     <message>
-        <location filename="../../app/gui/downloads_service.py" line="98"/>
+        <location filename="../../app/gui/downloads_service.py" line="108"/>
         <source>Opening the download queue</source>
         <translation>正在打开下载队列</translation>
     </message>
     <message>
-        <location filename="../../app/gui/downloads_service.py" line="123"/>
+        <location filename="../../app/gui/downloads_service.py" line="144"/>
         <source>Starting download of {name}</source>
         <translation>开始下载 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/downloads_service.py" line="135"/>
+        <location filename="../../app/gui/downloads_service.py" line="158"/>
         <source>Starting download of {url}</source>
         <translation>开始下载 {url}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/downloads_service.py" line="149"/>
-        <location filename="../../app/gui/downloads_service.py" line="189"/>
+        <location filename="../../app/gui/downloads_service.py" line="220"/>
         <source>Downloading {name}</source>
         <translation>正在下载 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/downloads_service.py" line="159"/>
+        <location filename="../../app/gui/downloads_service.py" line="183"/>
         <source>Discarding a download</source>
         <translation>正在丢弃下载</translation>
     </message>
@@ -439,7 +617,7 @@
 <context>
     <name>DropHandler</name>
     <message>
-        <location filename="../../app/gui/main_window/drops.py" line="51"/>
+        <location filename="../../app/gui/main_window/drops.py" line="97"/>
         <source>Looking at the dropped items</source>
         <translation>正在查看拖入的项目</translation>
     </message>
@@ -485,32 +663,32 @@ Your files were not changed by the failed step. The details were written to:
     </message>
     <message>
         <location filename="../../app/gui/formatting.py" line="65"/>
-        <location filename="../../app/gui/formatting.py" line="95"/>
+        <location filename="../../app/gui/formatting.py" line="100"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/gui/formatting.py" line="93"/>
+        <location filename="../../app/gui/formatting.py" line="98"/>
         <source>official</source>
         <translation>官方</translation>
     </message>
     <message>
-        <location filename="../../app/gui/formatting.py" line="94"/>
+        <location filename="../../app/gui/formatting.py" line="99"/>
         <source>mismatch</source>
         <translation>不符</translation>
     </message>
     <message>
-        <location filename="../../app/gui/formatting.py" line="96"/>
+        <location filename="../../app/gui/formatting.py" line="101"/>
         <source>invalid</source>
         <translation>无效</translation>
     </message>
     <message>
-        <location filename="../../app/gui/formatting.py" line="97"/>
+        <location filename="../../app/gui/formatting.py" line="102"/>
         <source>unsafe</source>
         <translation>不安全</translation>
     </message>
     <message>
-        <location filename="../../app/gui/formatting.py" line="98"/>
+        <location filename="../../app/gui/formatting.py" line="103"/>
         <source>hashing…</source>
         <translation>计算哈希中…</translation>
     </message>
@@ -518,39 +696,59 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>GetVaesPanel</name>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="44"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="50"/>
         <source>Get official VAEs</source>
         <translation>获取官方 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="45"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="51"/>
         <source>The VAEs the model makers published, checked against their known hashes after download. Not sure which one? Read the guide.</source>
         <translation>模型作者发布的 VAE，下载后会与已知哈希核对。不确定选哪个？请看指南。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="50"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="56"/>
         <source>Which VAE should I use?</source>
         <translation>我该用哪个 VAE？</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="52"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="58"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="68"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="75"/>
         <source>Loading the registry…</source>
         <translation>正在加载 VAE 清单…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="80"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="89"/>
         <source>Paste a download link (https://…/file.safetensors) to fetch any other VAE</source>
         <translation>粘贴下载链接（https://…/file.safetensors）以获取其他任意 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="84"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="93"/>
         <source>Download</source>
         <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/get_vaes.py" line="103"/>
+        <source>Show in library</source>
+        <translation>在库中显示</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/get_vaes.py" line="108"/>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/get_vaes.py" line="211"/>
+        <source>{name} was downloaded and its SHA-256 matches the registry: it is in your library.</source>
+        <translation>{name} 已下载，其 SHA-256 与 VAE 清单一致：它已在你的库中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/get_vaes.py" line="214"/>
+        <source>{name} was downloaded into your library.</source>
+        <translation>{name} 已下载到你的库中。</translation>
     </message>
 </context>
 <context>
@@ -559,6 +757,39 @@ Your files were not changed by the failed step. The details were written to:
         <location filename="../../app/gui/dialogs/guide.py" line="17"/>
         <source>Which VAE should I use?</source>
         <translation>我该用哪个 VAE？</translation>
+    </message>
+</context>
+<context>
+    <name>HashSource</name>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="156"/>
+        <source>A1111&apos;s cache.json</source>
+        <translation>A1111 的 cache.json</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="157"/>
+        <source>SD.Next&apos;s cache.json</source>
+        <translation>SD.Next 的 cache.json</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="159"/>
+        <source>Stability Matrix&apos;s .cm-info.json</source>
+        <translation>Stability Matrix 的 .cm-info.json</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="154"/>
+        <source>hash computed by VAE Manager</source>
+        <translation>哈希由 VAE Manager 计算</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="163"/>
+        <source>hash read from {where}, not checked by VAE Manager</source>
+        <translation>哈希读取自 {where}，未经 VAE Manager 核实</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/library_model.py" line="158"/>
+        <source>the A1111/Forge hash cache</source>
+        <translation>A1111/Forge 的哈希缓存</translation>
     </message>
 </context>
 <context>
@@ -582,133 +813,133 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="67"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="68"/>
         <source>Import into the library</source>
         <translation>导入到库</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="76"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="77"/>
         <source>{n} item(s) dropped. VAEs go to the library&apos;s VAE folder and full checkpoints to its checkpoints folder; files already in the catalog are not stored twice; unsafe or damaged files are refused.</source>
         <translation>拖入了 {n} 个项目。VAE 放入库的 VAE 文件夹，完整大模型放入其 checkpoints 文件夹；目录中已有的文件不会重复存放；不安全或已损坏的文件会被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="87"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="88"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="87"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="88"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="87"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="88"/>
         <source>Now at</source>
         <translation>现在位置</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="87"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="88"/>
         <source>Why / baked-in VAE</source>
         <translation>原因 / 内置 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="96"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="97"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="107"/>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="217"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="108"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="219"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="115"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="117"/>
         <source>How</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="120"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="122"/>
         <source>Copy (keep the originals)</source>
         <translation>复制（保留原文件）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="121"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="123"/>
         <source>Move</source>
         <translation>移动</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="122"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="124"/>
         <source>Hard link (same drive, no extra space)</source>
         <translation>硬链接（同一磁盘，不占额外空间）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="135"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="137"/>
         <source>Also extract the VAE of each checkpoint into a standalone .safetensors</source>
         <translation>同时把每个大模型的 VAE 提取为独立的 .safetensors</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="138"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="140"/>
         <source>Store pickled VAEs (.ckpt, .pt) as .safetensors (checked to be identical)</source>
         <translation>把 pickle 格式的 VAE（.ckpt、.pt）存为 .safetensors（会校验内容完全一致）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="153"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="155"/>
         <source>Importing is not available in this build.</source>
         <translation>此版本不支持导入。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="163"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="165"/>
         <source>Importing {n} item(s)</source>
         <translation>正在导入 {n} 个项目</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="169"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="171"/>
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="183"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="185"/>
         <source>Importing {name}</source>
         <translation>正在导入 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="189"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="191"/>
         <source>imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="190"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="192"/>
         <source>already in the library</source>
         <translation>已在库中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="191"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="193"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="192"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="194"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="193"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="195"/>
         <source>VAE extracted</source>
         <translation>已提取 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="194"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="196"/>
         <source>converted to .safetensors</source>
         <translation>已转换为 .safetensors</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="203"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="205"/>
         <source>baked-in VAE: {vae}</source>
         <translation>内置 VAE：{vae}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="209"/>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="211"/>
         <source>Done: {done} file(s) added, {n} result(s) below.</source>
         <translation>完成：添加了 {done} 个文件，结果共 {n} 条，见下方。</translation>
     </message>
@@ -716,88 +947,88 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>InstallsPanel</name>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="43"/>
+        <location filename="../../app/gui/panels/installs.py" line="46"/>
         <source>Installs</source>
         <translation>安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="44"/>
+        <location filename="../../app/gui/panels/installs.py" line="47"/>
         <source>The UIs VAE Manager links VAEs into. Each folder says why it is one: a default, a launch flag or a config file.</source>
         <translation>VAE Manager 会把 VAE 链接到这些界面中。每个文件夹都注明了来由：默认位置、启动参数或配置文件。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="49"/>
-        <location filename="../../app/gui/panels/installs.py" line="75"/>
+        <location filename="../../app/gui/panels/installs.py" line="52"/>
+        <location filename="../../app/gui/panels/installs.py" line="78"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="52"/>
+        <location filename="../../app/gui/panels/installs.py" line="55"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="55"/>
+        <location filename="../../app/gui/panels/installs.py" line="58"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="57"/>
+        <location filename="../../app/gui/panels/installs.py" line="60"/>
         <source>Rescan</source>
         <translation>重新扫描</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="63"/>
+        <location filename="../../app/gui/panels/installs.py" line="66"/>
         <source>Tip: drop a UI&apos;s folder on this window to add it.</source>
         <translation>提示：把界面的文件夹拖到本窗口即可添加。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="70"/>
+        <location filename="../../app/gui/panels/installs.py" line="73"/>
         <source>No Stable Diffusion UI found yet</source>
         <translation>尚未找到 Stable Diffusion 界面</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="71"/>
+        <location filename="../../app/gui/panels/installs.py" line="74"/>
         <source>VAE Manager looks for AUTOMATIC1111, Forge, reForge, SD.Next, ComfyUI, InvokeAI, Fooocus, SwarmUI and Stability Matrix. If yours is elsewhere, add its folder or drop it on this window.</source>
         <translation>VAE Manager 会查找 AUTOMATIC1111、Forge、reForge、SD.Next、ComfyUI、InvokeAI、Fooocus、SwarmUI 和 Stability Matrix。如果你的安装在别处，请添加它的文件夹，或把它拖到本窗口。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="80"/>
+        <location filename="../../app/gui/panels/installs.py" line="83"/>
         <source>Install / folder</source>
         <translation>安装 / 文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="80"/>
+        <location filename="../../app/gui/panels/installs.py" line="83"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="81"/>
+        <location filename="../../app/gui/panels/installs.py" line="84"/>
         <source>Why</source>
         <translation>来由</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="102"/>
+        <location filename="../../app/gui/panels/installs.py" line="105"/>
         <source>VAE folder</source>
         <translation>VAE 文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="104"/>
+        <location filename="../../app/gui/panels/installs.py" line="107"/>
         <source>Checkpoint folder</source>
         <translation>大模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="107"/>
+        <location filename="../../app/gui/panels/installs.py" line="110"/>
         <source>No VAE folder known</source>
         <translation>没有已知的 VAE 文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="117"/>
+        <location filename="../../app/gui/panels/installs.py" line="120"/>
         <source>(not created yet)</source>
         <translation>（尚未创建）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="126"/>
+        <location filename="../../app/gui/panels/installs.py" line="129"/>
         <source>Choose the folder of a Stable Diffusion UI</source>
         <translation>选择 Stable Diffusion 界面的文件夹</translation>
     </message>
@@ -805,84 +1036,84 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>LibraryActions</name>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="55"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="61"/>
         <source>The file changed since it was cataloged; the catalog is updated.</source>
         <translation>文件在编入目录后发生了变化；目录已更新。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="58"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="64"/>
         <source>The bytes are the ones the catalog recorded.</source>
         <translation>文件内容与目录记录的一致。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="59"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="65"/>
         <source>{name}: {verdict} ({message}).
 {same}</source>
         <translation>{name}：{verdict}（{message}）。
 {same}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="65"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="71"/>
         <source>Verified</source>
         <translation>校验完成</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="67"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="73"/>
         <source>Verifying {name}</source>
         <translation>正在校验 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="90"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="96"/>
         <source>Removed {n} link(s).</source>
         <translation>已移除 {n} 个链接。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="92"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="98"/>
         <source>Left alone:</source>
         <translation>保留未动：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="93"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="99"/>
         <source>Unlinked</source>
         <translation>已取消链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="96"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="102"/>
         <source>Unlinking {name}</source>
         <translation>正在取消链接 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="118"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="124"/>
         <source>{install} now uses {name} by default ({key} in {config}).</source>
         <translation>{install} 现在默认使用 {name}（{config} 中的 {key}）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="122"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="128"/>
         <source>none: there was no config.json yet</source>
         <translation>无：之前还没有 config.json</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="123"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="129"/>
         <source>Backup of the previous settings: {backup}</source>
         <translation>原设置的备份：{backup}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="124"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="130"/>
         <source>Default VAE set</source>
         <translation>已设置默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="128"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="134"/>
         <source>Setting the default VAE of {install}</source>
         <translation>正在设置 {install} 的默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="138"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="144"/>
         <source>Move to the trash?</source>
         <translation>移到回收站？</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="140"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="146"/>
         <source>Move {name} to the trash? Links VAE Manager made of it are removed; these files go to the trash (you can restore them from there):
 
 {paths}</source>
@@ -891,12 +1122,12 @@ Your files were not changed by the failed step. The details were written to:
 {paths}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="149"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="155"/>
         <source>Move to trash</source>
         <translation>移到回收站</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="172"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="178"/>
         <source>Moving {name} to the trash</source>
         <translation>正在把 {name} 移到回收站</translation>
     </message>
@@ -904,52 +1135,52 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>LibraryModel</name>
     <message>
-        <location filename="../../app/gui/library_model.py" line="37"/>
+        <location filename="../../app/gui/library_model.py" line="38"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="38"/>
+        <location filename="../../app/gui/library_model.py" line="39"/>
         <source>Family</source>
         <translation>系列</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="39"/>
+        <location filename="../../app/gui/library_model.py" line="40"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="40"/>
+        <location filename="../../app/gui/library_model.py" line="41"/>
         <source>AutoV2</source>
         <translation>AutoV2</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="42"/>
+        <location filename="../../app/gui/library_model.py" line="43"/>
         <source>Verdict</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="41"/>
+        <location filename="../../app/gui/library_model.py" line="42"/>
         <source>Linked in</source>
         <translation>已链接到</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="98"/>
+        <location filename="../../app/gui/library_model.py" line="99"/>
         <source>{name} (missing)</source>
         <translation>{name}（已丢失）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="123"/>
+        <location filename="../../app/gui/library_model.py" line="125"/>
         <source>{path} (missing)</source>
         <translation>{path}（已丢失）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="133"/>
+        <location filename="../../app/gui/library_model.py" line="136"/>
         <source>{label}: linked by VAE Manager</source>
         <translation>{label}：由 VAE Manager 链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="135"/>
+        <location filename="../../app/gui/library_model.py" line="138"/>
         <source>{label}: a file of its own there</source>
         <translation>{label}：那里有一份独立的文件</translation>
     </message>
@@ -957,137 +1188,142 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="66"/>
+        <location filename="../../app/gui/panels/library.py" line="69"/>
         <source>Library</source>
         <translation>库</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="67"/>
+        <location filename="../../app/gui/panels/library.py" line="70"/>
         <source>Every VAE file VAE Manager knows: where it is, whether it is genuine, and which of your UIs can use it.</source>
         <translation>VAE Manager 知道的每个 VAE 文件：在哪里、是否为原版、哪些界面可以使用。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="83"/>
+        <location filename="../../app/gui/panels/library.py" line="78"/>
+        <source>Reading the catalog…</source>
+        <translation>正在读取目录…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="90"/>
         <source>Filter by name, hash, family, install…</source>
         <translation>按名称、哈希、系列、安装筛选…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="89"/>
+        <location filename="../../app/gui/panels/library.py" line="96"/>
         <source>All verdicts</source>
         <translation>全部判定</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="96"/>
+        <location filename="../../app/gui/panels/library.py" line="103"/>
         <source>Show missing files</source>
         <translation>显示已丢失的文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="104"/>
+        <location filename="../../app/gui/panels/library.py" line="111"/>
         <source>Your library is empty</source>
         <translation>你的库是空的</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="105"/>
+        <location filename="../../app/gui/panels/library.py" line="112"/>
         <source>Drop VAE files or folders anywhere on this window, download an official VAE, or add the folder of a Stable Diffusion UI so its VAEs are listed here.</source>
         <translation>把 VAE 文件或文件夹拖到本窗口任意位置、下载官方 VAE，或添加 Stable Diffusion 界面的文件夹，它的 VAE 就会列在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="108"/>
+        <location filename="../../app/gui/panels/library.py" line="115"/>
         <source>Get official VAEs</source>
         <translation>获取官方 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="111"/>
+        <location filename="../../app/gui/panels/library.py" line="118"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="112"/>
+        <location filename="../../app/gui/panels/library.py" line="119"/>
         <source>Add install folder…</source>
         <translation>添加安装文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="168"/>
+        <location filename="../../app/gui/panels/library.py" line="181"/>
         <source>Verify</source>
         <translation>校验</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="169"/>
+        <location filename="../../app/gui/panels/library.py" line="182"/>
         <source>Reveal</source>
         <translation>打开位置</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="170"/>
+        <location filename="../../app/gui/panels/library.py" line="183"/>
         <source>Link</source>
         <translation>链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="172"/>
+        <location filename="../../app/gui/panels/library.py" line="185"/>
         <source>Default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="174"/>
+        <location filename="../../app/gui/panels/library.py" line="187"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="177"/>
+        <location filename="../../app/gui/panels/library.py" line="190"/>
         <source>Read the file again and check it against the catalog and registry</source>
         <translation>重新读取文件，并与目录和 VAE 清单核对</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="178"/>
+        <location filename="../../app/gui/panels/library.py" line="191"/>
         <source>Show the file in your file manager</source>
         <translation>在文件管理器中显示该文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="179"/>
+        <location filename="../../app/gui/panels/library.py" line="192"/>
         <source>Choose the UIs that should list this VAE</source>
         <translation>选择需要列出此 VAE 的界面</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="180"/>
+        <location filename="../../app/gui/panels/library.py" line="193"/>
         <source>Remove every link VAE Manager made of this file</source>
         <translation>移除 VAE Manager 为此文件创建的所有链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="181"/>
+        <location filename="../../app/gui/panels/library.py" line="194"/>
         <source>Make it the default VAE of an AUTOMATIC1111-style install</source>
         <translation>设为 AUTOMATIC1111 类安装的默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="182"/>
+        <location filename="../../app/gui/panels/library.py" line="195"/>
         <source>Decode the test card with the selected VAEs</source>
         <translation>用所选 VAE 解码测试卡</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="183"/>
+        <location filename="../../app/gui/panels/library.py" line="196"/>
         <source>Move the file to the trash</source>
         <translation>把文件移到回收站</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="171"/>
+        <location filename="../../app/gui/panels/library.py" line="184"/>
         <source>Unlink</source>
         <translation>取消链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="173"/>
+        <location filename="../../app/gui/panels/library.py" line="186"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="256"/>
+        <location filename="../../app/gui/panels/library.py" line="278"/>
         <source>No file selected</source>
         <translation>未选择文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="305"/>
+        <location filename="../../app/gui/panels/library.py" line="327"/>
         <source>No AUTOMATIC1111, Forge or reForge install found</source>
         <translation>未找到 AUTOMATIC1111、Forge 或 reForge 安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="316"/>
+        <location filename="../../app/gui/panels/library.py" line="338"/>
         <source>In {install}</source>
         <translation>在 {install} 中</translation>
     </message>
@@ -1095,187 +1331,192 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="91"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="92"/>
         <source>Link {name}</source>
         <translation>链接 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="101"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="102"/>
         <source>Tick the UIs that should list &lt;b&gt;{name}&lt;/b&gt; in their VAE menu. VAE Manager links the file (no second copy when the drive allows it), never replaces a different file of the same name, and only removes links it made itself.</source>
         <translation>勾选需要在 VAE 菜单中列出 &lt;b&gt;{name}&lt;/b&gt; 的界面。VAE Manager 会链接该文件（磁盘允许时不产生第二份拷贝），绝不替换同名的其他文件，并且只移除自己创建的链接。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="111"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="112"/>
         <source>Install</source>
         <translation>安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="111"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="112"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="111"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="112"/>
         <source>How</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="111"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="112"/>
         <source>VAE folder</source>
         <translation>VAE 文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="124"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="126"/>
         <source>Checking each install…</source>
         <translation>正在检查各个安装…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="142"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="144"/>
         <source>No installs known yet: add one in the Installs panel.</source>
         <translation>还没有已知的安装：请在“安装”面板中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="145"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="147"/>
         <source>The file is missing, so it cannot be linked.</source>
         <translation>文件已丢失，无法链接。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="151"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="153"/>
         <source>Checking where {name} is linked</source>
         <translation>正在检查 {name} 链接到了哪里</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="181"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="183"/>
         <source>{n} install(s) cannot take this file; the reason is in the Status column.</source>
         <translation>有 {n} 个安装无法接收此文件；原因见“状态”列。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="182"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="184"/>
         <source>Tick or untick, then Apply.</source>
         <translation>勾选或取消勾选，然后点击“应用”。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="190"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="192"/>
         <source>not there</source>
         <translation>不在其中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="193"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="195"/>
         <source>linked by VAE Manager</source>
         <translation>由 VAE Manager 链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="194"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="196"/>
         <source>already there ({reason})</source>
         <translation>已存在（{reason}）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="196"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="198"/>
         <source>conflict: {reason}</source>
         <translation>冲突：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="197"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="201"/>
         <source>cannot link: {reason}</source>
         <translation>无法链接：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="219"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="223"/>
         <source>Nothing to change.</source>
         <translation>没有需要更改的。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="223"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="227"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="225"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="229"/>
         <source>Linking {name}</source>
         <translation>正在链接 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="236"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="240"/>
         <source>Linked into {a} install(s), removed from {b}.</source>
         <translation>已链接到 {a} 个安装，从 {b} 个安装中移除。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="238"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="242"/>
         <source>Not done: {what}</source>
         <translation>未完成：{what}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="248"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="252"/>
         <source>Linking</source>
         <translation>链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="200"/>
+        <source>cannot use it: {reason}</source>
+        <translation>无法使用：{reason}</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="93"/>
+        <location filename="../../app/gui/main_window/window.py" line="114"/>
         <source>Library</source>
         <translation>库</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="94"/>
+        <location filename="../../app/gui/main_window/window.py" line="115"/>
         <source>Checkpoints</source>
         <translation>大模型</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="95"/>
+        <location filename="../../app/gui/main_window/window.py" line="116"/>
         <source>Installs</source>
         <translation>安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="96"/>
+        <location filename="../../app/gui/main_window/window.py" line="117"/>
         <source>Get official VAEs</source>
         <translation>获取官方 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="97"/>
+        <location filename="../../app/gui/main_window/window.py" line="118"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="132"/>
+        <location filename="../../app/gui/main_window/window.py" line="153"/>
         <source>Background tasks</source>
         <translation>后台任务</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="160"/>
-        <source>Download failed: {error}</source>
-        <translation>下载失败：{error}</translation>
+        <location filename="../../app/gui/main_window/window.py" line="349"/>
+        <source>Downloaded {name}: it is in your library.</source>
+        <translation>已下载 {name}：它已在你的库中。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="175"/>
+        <location filename="../../app/gui/main_window/window.py" line="357"/>
+        <source>Download of {name} stopped: {reason}</source>
+        <translation>{name} 的下载已停止：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window/window.py" line="193"/>
         <source>Choose model files to import</source>
         <translation>选择要导入的模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="177"/>
+        <location filename="../../app/gui/main_window/window.py" line="195"/>
         <source>Model files (*.safetensors *.ckpt *.pt *.pth *.bin *.sft)</source>
         <translation>模型文件 (*.safetensors *.ckpt *.pt *.pth *.bin *.sft)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="232"/>
+        <location filename="../../app/gui/main_window/window.py" line="276"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="232"/>
+        <location filename="../../app/gui/main_window/window.py" line="276"/>
         <source>The new language is used from the next start.</source>
         <translation>新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="306"/>
+        <location filename="../../app/gui/main_window/window.py" line="342"/>
         <source>Scan done: {added} new, {updated} changed, {missing} missing.</source>
         <translation>扫描完成：新增 {added} 个，变化 {updated} 个，丢失 {missing} 个。</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/main_window/window.py" line="314"/>
-        <source>Downloaded {name}</source>
-        <translation>已下载 {name}</translation>
     </message>
 </context>
 <context>
@@ -1697,21 +1938,146 @@ Your files were not changed by the failed step. The details were written to:
         <source>FLUX.1: TAEF1 tiny decoder for instant live previews; not for final images.</source>
         <translation>FLUX.1：TAEF1 微型解码器，用于即时预览；不适合出最终成品。</translation>
     </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="35"/>
+        <source>FLUX.2: the 32-channel FLUX.2 autoencoder with its BatchNorm latent statistics, needed by FLUX.2 dev; ComfyUI only.</source>
+        <translation>FLUX.2：32 通道的 FLUX.2 自编码器，带 BatchNorm 潜空间统计量，FLUX.2 dev 需要它；仅 ComfyUI 可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="36"/>
+        <source>FLUX.2 klein: the FLUX.2 autoencoder as shipped with FLUX.2 klein (same size as Black Forest Labs&apos; ae.safetensors); ComfyUI only.</source>
+        <translation>FLUX.2 klein：随 FLUX.2 klein 发布的 FLUX.2 自编码器（与 Black Forest Labs 的 ae.safetensors 大小相同）；仅 ComfyUI 可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="37"/>
+        <source>Wan 2.1 and Wan 2.2 14B: the 16-channel causal video VAE; ComfyUI only.</source>
+        <translation>Wan 2.1 与 Wan 2.2 14B：16 通道因果视频 VAE；仅 ComfyUI 可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="38"/>
+        <source>Wan 2.2 TI2V 5B only: the 48-channel, 16x video VAE (the 14B models use the Wan 2.1 VAE); ComfyUI only.</source>
+        <translation>仅限 Wan 2.2 TI2V 5B：48 通道、16 倍压缩的视频 VAE（14B 模型使用 Wan 2.1 VAE）；仅 ComfyUI 可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="39"/>
+        <source>Qwen-Image and Qwen-Image-Edit: the Wan 2.1-layout VAE with Qwen&apos;s fine-tuned decoder; ComfyUI only.</source>
+        <translation>Qwen-Image 与 Qwen-Image-Edit：Wan 2.1 结构的 VAE，解码器经 Qwen 微调；仅 ComfyUI 可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="40"/>
+        <source>HunyuanVideo 1.5: the 32-channel, 16x causal video VAE (encoder and decoder); ComfyUI only.</source>
+        <translation>HunyuanVideo 1.5：32 通道、16 倍压缩的因果视频 VAE（含编码器和解码器）；仅 ComfyUI 可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="41"/>
+        <source>HunyuanImage 2.1: the 64-channel, 32x image VAE of the base model; ComfyUI only.</source>
+        <translation>HunyuanImage 2.1：基础模型的 64 通道、32 倍压缩图像 VAE；仅 ComfyUI 可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="42"/>
+        <source>Mochi 1: Genmo&apos;s 12-channel video VAE (encoder and decoder); ComfyUI only.</source>
+        <translation>Mochi 1：Genmo 的 12 通道视频 VAE（含编码器和解码器）；仅 ComfyUI 可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="43"/>
+        <source>HunyuanVideo 1.0 (and FramePack): the 16-channel causal video VAE; ComfyUI only.</source>
+        <translation>HunyuanVideo 1.0（及 FramePack）：16 通道因果视频 VAE；仅 ComfyUI 可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="44"/>
+        <source>HunyuanImage 2.1 refiner: the 32-channel, 16x VAE the refiner model decodes with; ComfyUI only.</source>
+        <translation>HunyuanImage 2.1 精修模型：精修模型解码所用的 32 通道、16 倍压缩 VAE；仅 ComfyUI 可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="45"/>
+        <source>Cosmos 1.0: NVIDIA&apos;s 16-channel 8x8x8 video tokenizer; ComfyUI only.</source>
+        <translation>Cosmos 1.0：NVIDIA 的 16 通道 8x8x8 视频分词器；仅 ComfyUI 可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="46"/>
+        <source>Sana: MIT Han Lab&apos;s 32-channel, 32x deep-compression autoencoder in diffusers layout (for diffusers pipelines).</source>
+        <translation>Sana：MIT Han Lab 的 32 通道、32 倍深度压缩自编码器，diffusers 结构（用于 diffusers 管线）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="47"/>
+        <source>LTX-2: the 128-channel video VAE split out of the LTX-2 checkpoint (the official file carries it inside); ComfyUI only.</source>
+        <translation>LTX-2：从 LTX-2 检查点中拆出的 128 通道视频 VAE（官方文件内置该 VAE）；仅 ComfyUI 可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="48"/>
+        <source>Stable Cascade: the stage A VQGAN that turns stage B latents into pixels; ComfyUI&apos;s VAE loader.</source>
+        <translation>Stable Cascade：把 B 阶段潜变量还原为像素的 A 阶段 VQGAN；由 ComfyUI 的 VAE 加载器加载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="49"/>
+        <source>Stable Cascade: the EfficientNet encoder for img2img into stage C latents (encoder only).</source>
+        <translation>Stable Cascade：用于图生图、把图像编码为 C 阶段潜变量的 EfficientNet 编码器（仅编码器）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="50"/>
+        <source>Stable Cascade: the small previewer that shows stage C latents as an image (decoder only).</source>
+        <translation>Stable Cascade：把 C 阶段潜变量显示为图像的小型预览器（仅解码器）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="51"/>
+        <source>FLUX.2: TAEF2 tiny decoder for instant live previews; not for final images.</source>
+        <translation>FLUX.2：TAEF2 微型解码器，用于即时预览；不适合出最终成品。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="52"/>
+        <source>Wan 2.1 / Qwen-Image: tiny video autoencoder for instant live previews; not for final videos.</source>
+        <translation>Wan 2.1 / Qwen-Image：微型视频自编码器，用于即时预览；不适合出最终视频。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="53"/>
+        <source>Wan 2.2 5B: tiny video autoencoder for instant live previews; not for final videos.</source>
+        <translation>Wan 2.2 5B：微型视频自编码器，用于即时预览；不适合出最终视频。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="54"/>
+        <source>HunyuanVideo 1.0: tiny video autoencoder for instant live previews; not for final videos.</source>
+        <translation>HunyuanVideo 1.0：微型视频自编码器，用于即时预览；不适合出最终视频。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="55"/>
+        <source>HunyuanVideo 1.5: tiny video autoencoder for instant live previews; not for final videos.</source>
+        <translation>HunyuanVideo 1.5：微型视频自编码器，用于即时预览；不适合出最终视频。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/registry_text.py" line="56"/>
+        <source>LTX-2: tiny video autoencoder for instant live previews; not for final videos.</source>
+        <translation>LTX-2：微型视频自编码器，用于即时预览；不适合出最终视频。</translation>
+    </message>
+</context>
+<context>
+    <name>Reveal</name>
+    <message>
+        <location filename="../../app/gui/reveal.py" line="31"/>
+        <source>No file manager</source>
+        <translation>没有文件管理器</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/reveal.py" line="32"/>
+        <source>No file manager could be opened here. The path was copied to the clipboard:
+{path}</source>
+        <translation>此处无法打开文件管理器。路径已复制到剪贴板：
+{path}</translation>
+    </message>
 </context>
 <context>
     <name>TaskIndicator</name>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="181"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="194"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="193"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="206"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="196"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="209"/>
         <source> (+{n} more)</source>
         <translation>（另有 {n} 个）</translation>
     </message>
@@ -1765,22 +2131,22 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>VaeCard</name>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="136"/>
+        <location filename="../../app/gui/panels/vae_card.py" line="36"/>
         <source>Recommended</source>
         <translation>推荐</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="149"/>
+        <location filename="../../app/gui/panels/vae_card.py" line="49"/>
         <source>hash pinned</source>
         <translation>哈希已固定</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="149"/>
+        <location filename="../../app/gui/panels/vae_card.py" line="49"/>
         <source>hash not yet confirmed</source>
         <translation>哈希尚未确认</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="151"/>
+        <location filename="../../app/gui/panels/vae_card.py" line="51"/>
         <source>Which VAE should I use?</source>
         <translation>我该用哪个 VAE？</translation>
     </message>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -13,21 +14,40 @@ from tests.core.installs.trees import make_comfy
 from tests.gui.conftest import wait_for, wait_idle, write_vae
 from tests.model_files import checkpoint_state_dict, write_malicious_pickle, write_safetensors
 
+Act = Qt.DropAction
 
-def drop(window, paths: list[Path]) -> None:
-    """Drag real files over a widget deep inside the window, then drop them there."""
+
+@dataclass(frozen=True)
+class Drag:
+    """What the window answered (the events themselves die with their mime data)."""
+
+    entered: bool
+    entered_as: Qt.DropAction
+    dropped: bool
+    dropped_as: Qt.DropAction
+    proposed: Qt.DropAction
+
+
+def send_drag(target, paths: list[Path], possible=Act.CopyAction,
+              modifiers=Qt.KeyboardModifier.NoModifier) -> Drag:  # fmt: skip
+    """Drag real files over ``target``, then drop them there (as a file manager offers them)."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    target = window.nav.viewport()  # any child: drops bubble up to the window
+    mime.setText("\n".join(str(p) for p in paths))  # file managers add text/plain too
     where = QPointF(target.width() / 2, target.height() / 2)
-    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier)  # fmt: skip
-    enter = QDragEnterEvent(where, *args)
+    args = (possible, mime, Qt.MouseButton.LeftButton, modifiers)
+    enter = QDragEnterEvent(where.toPoint(), *args)  # QPoint in every PySide6 6.x
     QApplication.sendEvent(target, enter)
-    assert enter.isAccepted()
     event = QDropEvent(where, *args)
     QApplication.sendEvent(target, event)
-    assert event.isAccepted()
+    return Drag(enter.isAccepted(), enter.dropAction(), event.isAccepted(), event.dropAction(),
+                event.proposedAction())  # fmt: skip
+
+
+def drop(window, paths: list[Path]) -> None:
+    """Drop real files on a widget deep inside the window (drops bubble up to the window)."""
+    drag = send_drag(window.nav.viewport(), paths)
+    assert drag.entered and drag.dropped
 
 
 def _import(qtbot, window, paths: list[Path]):
@@ -87,3 +107,32 @@ def test_drags_without_local_files_are_refused(started_window) -> None:
     assert local_paths(mime) == []
     mime.setUrls([QUrl("https://example.com/vae.safetensors")])
     assert local_paths(mime) == []
+
+
+def test_a_drop_proposed_as_move_is_accepted_as_copy(started_window, qtbot, tmp_path) -> None:
+    """A file manager told "moved" may delete the originals: every file drop is a copy."""
+    window = started_window
+    vae = write_vae(tmp_path / "Downloads" / "keep-me.safetensors", seed=6)
+    everything = Act.CopyAction | Act.MoveAction | Act.LinkAction
+    # The URL box takes a dragged file as text and would accept the proposed move itself.
+    for target in (window.nav.viewport(), window.get_vaes.url_edit, window.library.filter_edit):
+        with qtbot.waitSignal(window.drops.import_dialog_opened, timeout=20_000) as opened:
+            drag = send_drag(target, [vae], everything, Qt.KeyboardModifier.ShiftModifier)
+        assert drag.proposed == Act.MoveAction  # what the source asked for
+        assert drag.entered and drag.entered_as == Act.CopyAction
+        assert drag.dropped and drag.dropped_as == Act.CopyAction
+        assert opened.args[0].mode() == "copy"
+        opened.args[0].close()
+    assert window.get_vaes.url_edit.text() == "" and window.library.filter_edit.text() == ""
+    assert vae.exists()
+
+
+def test_a_drag_that_can_only_move_is_refused(started_window, qtbot, tmp_path) -> None:
+    window = started_window
+    vae = write_vae(tmp_path / "only-move.safetensors", seed=7)
+    drag = send_drag(window.nav.viewport(), [vae], Act.MoveAction)
+    assert not drag.entered and not drag.dropped
+    with qtbot.waitSignal(window.drops.import_dialog_opened, timeout=20_000) as opened:
+        drag = send_drag(window.nav.viewport(), [vae], Act.MoveAction | Act.LinkAction)
+    assert drag.dropped and drag.dropped_as == Act.LinkAction
+    opened.args[0].close()

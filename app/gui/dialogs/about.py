@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QV
 from app import APP_NAME, __version__
 from app.core.paths import app_paths
 from app.gui.icons import app_icon
+from app.gui.theme import secondary_text_colour
 
 
 class AboutDialog(QDialog):
@@ -34,7 +35,7 @@ class AboutDialog(QDialog):
             + "</p><p>"
             + self.tr("Data: {data}<br>Settings: {config}<br>Logs: {logs}").format(
                 data=paths.data_dir, config=paths.config_dir, logs=paths.log_dir)
-            + "</p><p style='color:gray'>"
+            + f"</p><p style='color:{secondary_text_colour()}'>"
             + f"Python {platform.python_version()} · Qt {qVersion()} · PySide6 {pyside_version}"
             + "<br>" + self.tr("Licensed under the MIT licence.") + "</p>"
         )  # fmt: skip

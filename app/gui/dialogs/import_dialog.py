@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.cut_text_tooltips import add_cut_text_tooltips
 from app.gui.errors import ErrorPresenter
 from app.gui.settings import KEY_IMPORT_MODE, get_str, set_value
 from app.gui.tasks import Lane, Task, TaskRunner
@@ -110,6 +111,7 @@ class ImportDialog(QDialog):
         self.buttons.rejected.connect(self._on_close_clicked)
         layout.addWidget(self.buttons)
         runner.ticked.connect(self._on_runner_ticked)
+        add_cut_text_tooltips(self)  # long reasons and paths are cut to the column
 
     def _options(self) -> QGroupBox:
         box = QGroupBox(self.tr("How"))

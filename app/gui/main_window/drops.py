@@ -3,13 +3,19 @@
 A dropped folder that is a Stable Diffusion UI becomes an install; everything
 else goes to the import dialog. Telling the two apart reads the folder, so it
 happens in a worker.
+
+A drop is always accepted as a copy (or a link), never as the move a file
+manager may propose: a source told "moved" may delete the originals once the
+drop ends. Moving is something the import does itself, only when chosen.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QWidget
 
 from app.gui.dialogs.import_dialog import ImportDialog
 
@@ -22,6 +28,19 @@ def local_paths(mime: QMimeData) -> list[Path]:
     if not urls or not all(u.isLocalFile() for u in urls):
         return []
     return [Path(u.toLocalFile()) for u in urls]
+
+
+# In order of preference; MoveAction is deliberately absent.
+SAFE_DROP_ACTIONS = (Qt.DropAction.CopyAction, Qt.DropAction.LinkAction)
+_DRAG_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+
+
+def safe_drop_action(possible: Qt.DropAction) -> Qt.DropAction | None:
+    """Copy if the source allows it, else Link; None when it only offers a move."""
+    for action in SAFE_DROP_ACTIONS:
+        if possible & action:
+            return action
+    return None
 
 
 def split_installs(paths: list[Path], progress, cancel) -> tuple[list[Path], list[Path]]:
@@ -43,6 +62,33 @@ class DropHandler(QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
+
+    def guard(self, widget: QWidget) -> None:
+        """Route local-file drags on ``widget`` and its drop-accepting children through here.
+
+        Line edits take a dragged file as text and accept whatever action the
+        source proposed (a move, too); filtering them keeps every file drop a copy.
+        """
+        widget.installEventFilter(self)
+        for child in widget.findChildren(QWidget):
+            if child.acceptDrops():
+                child.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() not in _DRAG_EVENTS or not isinstance(event, QDropEvent):
+            return False
+        paths = local_paths(event.mimeData())
+        if not paths:
+            return False  # text and other drags: the widget's own business
+        action = safe_drop_action(event.possibleActions())
+        if action is None:
+            event.ignore()
+            return True
+        event.setDropAction(action)
+        event.accept()
+        if event.type() == QEvent.Type.Drop:
+            self.handle(paths)
+        return True
 
     def handle(self, paths: list[Path]) -> None:
         if not paths:

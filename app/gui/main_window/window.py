@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.gui.cut_text_tooltips import add_cut_text_tooltips
 from app.gui.dialogs.about import AboutDialog
 from app.gui.dialogs.download_settings import DownloadSettingsDialog
 from app.gui.dialogs.guide import GuideDialog
@@ -29,7 +32,7 @@ from app.gui.dialogs.link_dialog import LinkDialog
 from app.gui.downloads_service import DownloadService
 from app.gui.errors import ErrorPresenter
 from app.gui.icons import app_icon, icon
-from app.gui.main_window.drops import DropHandler, local_paths
+from app.gui.main_window.drops import DropHandler
 from app.gui.main_window.menus import build_menus
 from app.gui.panels.checkpoints import CheckpointsPanel
 from app.gui.panels.get_vaes import GetVaesPanel
@@ -44,6 +47,7 @@ from app.gui.settings import (
     KEY_PANEL,
     KEY_STATE,
     KEY_THEME,
+    get_str,
     gui_settings,
     set_value,
 )
@@ -52,8 +56,21 @@ from app.gui.state import AppState, WindowOptions
 from app.gui.style import STYLE_SHEET
 from app.gui.tasks import TaskRunner
 from app.gui.theme import apply_theme
+from app.gui.widgets import refresh_rich_text
 
 __all__ = ["MainWindow", "WindowOptions"]
+
+
+def import_start_dir() -> Path:
+    """Where File → Import opens: the user's Downloads folder, else home (never the app's)."""
+    from PySide6.QtCore import QStandardPaths
+
+    for location in (QStandardPaths.StandardLocation.DownloadLocation,
+                     QStandardPaths.StandardLocation.HomeLocation):  # fmt: skip
+        folder = QStandardPaths.writableLocation(location)
+        if folder and Path(folder).is_dir():
+            return Path(folder)
+    return Path.home()
 
 
 class MainWindow(QMainWindow):
@@ -79,11 +96,15 @@ class MainWindow(QMainWindow):
         self.actions_ = LibraryActions(self.state, self.presenter, self)
         self.drops = DropHandler(self)
         self._dialogs: list[QWidget] = []
+        self._restyle_pending = False
         self._build_panels()
         self._build_tasks()
         self.menu_actions = build_menus(self)
         self._wire()
         self._restore()
+        self.drops.guard(self)  # after the panels: their line edits take drops too
+        add_cut_text_tooltips(self)
+        self._follow_system_theme()
         if self.options.auto_start:
             QTimer.singleShot(0, self.state.start)
 
@@ -100,7 +121,7 @@ class MainWindow(QMainWindow):
     def _build_panels(self) -> None:
         self.library = LibraryPanel(self.actions_)
         self.checkpoints = CheckpointsPanel(self.runner)
-        self.installs = InstallsPanel(self.state)
+        self.installs = InstallsPanel(self.state, self.presenter)
         self.get_vaes = GetVaesPanel(self.downloads)
         self.preview = PreviewPanel(self.runner)
         self.stack = QStackedWidget()
@@ -155,11 +176,8 @@ class MainWindow(QMainWindow):
         self.downloads.job_started.connect(self.task_panel.add)
         self.downloads.jobs_changed.connect(lambda _: self.task_panel.refresh())
         self.downloads.job_finished.connect(self._on_downloads_job_finished)
-        self.downloads.job_failed.connect(
-            lambda view: self.statusBar().showMessage(
-                self.tr("Download failed: {error}").format(error=view.error), 10_000
-            )
-        )
+        self.downloads.job_failed.connect(self._on_downloads_job_failed)
+        self.get_vaes.library_requested.connect(self._on_get_vaes_library_requested)
         self.menu_actions["tasks"].toggled.connect(self.tasks_dock.setVisible)
         self.tasks_dock.visibilityChanged.connect(self.menu_actions["tasks"].setChecked)
 
@@ -172,7 +190,7 @@ class MainWindow(QMainWindow):
 
     # -- user actions -------------------------------------------------------------------------
     def import_files_action(self) -> None:
-        dialog = QFileDialog(self, self.tr("Choose model files to import"))
+        dialog = QFileDialog(self, self.tr("Choose model files to import"), str(import_start_dir()))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         dialog.setNameFilter(self.tr("Model files (*.safetensors *.ckpt *.pt *.pth *.bin *.sft)"))
         dialog.filesSelected.connect(lambda files: self.drops.open_import([Path(f) for f in files]))
@@ -225,6 +243,32 @@ class MainWindow(QMainWindow):
     def set_theme(self, theme: str) -> None:
         set_value(KEY_THEME, theme)
         apply_theme(theme)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Make everything follow a new palette, also what a palette change does not reach.
+
+        Widgets under a style sheet keep the palette they were polished with, and
+        rich text keeps the link colours it was parsed with: set both again.
+        """
+        self._restyle_pending = False
+        self.setStyleSheet("")
+        self.setStyleSheet(STYLE_SHEET)
+        refresh_rich_text(self)
+
+    def _follow_system_theme(self) -> None:
+        """The OS switching dark mode or high contrast re-applies the chosen theme."""
+        hints = QGuiApplication.styleHints()  # bound slots: disconnected when the window goes
+        hints.colorSchemeChanged.connect(self._on_hints_theme_changed)
+        if hasattr(hints, "accessibility"):
+            hints.accessibility().contrastPreferenceChanged.connect(self._on_hints_theme_changed)
+
+    def _on_hints_theme_changed(self, *_) -> None:
+        QTimer.singleShot(0, self, self._reapply_theme)  # not from inside the platform's signal
+
+    def _reapply_theme(self) -> None:
+        apply_theme(get_str(KEY_THEME, "system"))
+        self.restyle()
 
     def set_language(self, language: str) -> None:
         set_value(KEY_LANGUAGE, language)
@@ -255,21 +299,11 @@ class MainWindow(QMainWindow):
             dialog.show()
 
     # -- events ---------------------------------------------------------------------------------
-    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
-        if local_paths(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt API
-        if local_paths(event.mimeData()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:  # noqa: N802 - Qt API
-        paths = local_paths(event.mimeData())
-        if paths:
-            event.acceptProposedAction()
-            self.drops.handle(paths)
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.ApplicationPaletteChange and not self._restyle_pending:
+            self._restyle_pending = True  # once for a burst of changes, after they are done
+            QTimer.singleShot(0, self, lambda: self._restyle_pending and self.restyle())
+        super().changeEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self._save()
@@ -302,6 +336,8 @@ class MainWindow(QMainWindow):
         store.sync()
 
     def _on_state_scan_finished(self, report) -> None:
+        if self.statusBar().property("downloadNotice") == self.statusBar().currentMessage():
+            return  # the rescan after a download: its notice matters more
         self.statusBar().showMessage(
             self.tr("Scan done: {added} new, {updated} changed, {missing} missing.").format(
                 added=report.added, updated=report.updated, missing=report.missing
@@ -310,7 +346,21 @@ class MainWindow(QMainWindow):
         )
 
     def _on_downloads_job_finished(self, view) -> None:
-        self.statusBar().showMessage(
-            self.tr("Downloaded {name}").format(name=view.spec.filename), 8000
-        )
+        self._download_notice(self.tr("Downloaded {name}: it is in your library.").format(
+            name=view.spec.filename))  # fmt: skip
+        QApplication.alert(self)  # the taskbar entry asks for attention if the window is behind
         self.state.rescan([view.spec.dest_dir])
+
+    def _on_downloads_job_failed(self, view) -> None:
+        from app.gui.download_messages import look_for
+
+        self._download_notice(self.tr("Download of {name} stopped: {reason}").format(
+            name=view.spec.filename, reason=look_for(view).message))  # fmt: skip
+
+    def _download_notice(self, text: str) -> None:
+        self.statusBar().setProperty("downloadNotice", text)
+        self.statusBar().showMessage(text, 15_000)
+
+    def _on_get_vaes_library_requested(self, filename: str) -> None:
+        self.show_panel(self.PANEL_LIBRARY)
+        self.library.select_where(lambda row: row.name == filename)

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.errors import ErrorPresenter
 from app.gui.icons import icon, kind_icon
-from app.gui.panels.library_actions import reveal_in_file_manager
+from app.gui.reveal import reveal
 from app.gui.state import AppState
 from app.gui.widgets import EmptyState, muted, panel_header
 
@@ -34,9 +35,11 @@ class InstallsPanel(QWidget):
 
     add_requested = Signal()
 
-    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+    def __init__(self, state: AppState, presenter: ErrorPresenter | None = None,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.state = state
+        self.presenter = presenter
         layout = QVBoxLayout(self)
         layout.addWidget(
             panel_header(
@@ -150,4 +153,4 @@ class InstallsPanel(QWidget):
         items = self.tree.selectedItems()
         if items and items[0].data(0, PATH_ROLE):
             path = Path(items[0].data(0, PATH_ROLE))
-            reveal_in_file_manager(path if path.exists() else path.parent)
+            reveal(path if path.exists() else path.parent, self.presenter)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -37,10 +36,14 @@ from app.gui.library_model import (
     LibraryFilter,
     LibraryModel,
 )
-from app.gui.panels.library_actions import LibraryActions, reveal_in_file_manager
+from app.gui.panels.library_actions import LibraryActions
+from app.gui.panels.library_columns import VerdictStaysVisible
 from app.gui.panels.library_details import DetailsView
+from app.gui.reveal import reveal
 from app.gui.snapshot import LibraryRow, Snapshot
-from app.gui.widgets import EmptyState, heading, panel_header
+from app.gui.widgets import ActionBar, EmptyState, heading, muted, panel_header
+
+DETAILS_NARROW = 300  # the details pane's width when the table needs the room
 
 
 class LibraryPanel(QWidget):
@@ -72,6 +75,10 @@ class LibraryPanel(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self._build_empty())
         self.stack.addWidget(self._build_main())
+        self.loading = muted(self.tr("Reading the catalog…"))  # until the first snapshot
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
+        self.stack.setCurrentWidget(self.loading)  # never "empty" before the catalog was read
         layout.addWidget(self.stack, 1)
         self._update_details()
 
@@ -137,6 +144,9 @@ class LibraryPanel(QWidget):
         widths = {COL_NAME: 200, COL_FAMILY: 92, COL_SIZE: 66, COL_AUTOV2: 88, COL_LINKED: 172}
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
+        # Optional columns, most needed first (the details pane shows them all).
+        optional = [COL_LINKED, COL_SIZE, COL_FAMILY, COL_AUTOV2]
+        self.columns = VerdictStaysVisible(self.table, COL_VERDICT, optional)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
         self.table.doubleClicked.connect(lambda _: self._emit_link())
@@ -145,15 +155,20 @@ class LibraryPanel(QWidget):
         splitter.addWidget(self._build_details())
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 0)
-        splitter.setSizes([800, 360])
+        splitter.setSizes([800, DETAILS_NARROW])
+        splitter.splitterMoved.connect(lambda *_: setattr(self, "_details_sized_by_user", True))
+        self.splitter = splitter
+        splitter.installEventFilter(self)
         return splitter
 
     def _build_details(self) -> QWidget:
         box = QWidget()
-        box.setMinimumWidth(350)
+        box.setMinimumWidth(DETAILS_NARROW)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(8, 0, 0, 0)
         layout.setSpacing(6)
+        bar = self.action_bar = ActionBar()  # first: stays put whatever the title and verdict
+        layout.addWidget(bar)
         self.detail_title = heading("", size_delta=3)
         self.detail_title.setWordWrap(True)
         layout.addWidget(self.detail_title)
@@ -161,8 +176,6 @@ class LibraryPanel(QWidget):
         self.detail_badge.setWordWrap(True)
         self.detail_badge.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.detail_badge)
-        bar = QHBoxLayout()
-        bar.setSpacing(0)
         self.buttons: dict[str, QToolButton] = {}
         specs = [
             ("verify", self.tr("Verify"), "verify", self.verify_selected),
@@ -191,21 +204,29 @@ class LibraryPanel(QWidget):
             button.setIconSize(QSize(20, 20))
             button.setAutoRaise(True)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             if slot is not None:
                 button.clicked.connect(slot)
-            self.buttons[key] = button
-            bar.addWidget(button)
+            self.buttons[key] = bar.add(button)
         self.default_menu = QMenu(self)
         self.default_menu.aboutToShow.connect(self._fill_default_menu)
         self.buttons["default"].setMenu(self.default_menu)
         self.buttons["default"].setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        layout.addLayout(bar)
         self.details = DetailsView()
-        self.details.reveal_requested.connect(reveal_in_file_manager)
+        self.details.reveal_requested.connect(lambda path: reveal(path, self.actions.presenter))
         self.details.guide_requested.connect(self.guide_requested)
         layout.addWidget(self.details, 1)
         return box
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        """Details wide enough for the button labels, narrower in a small window."""
+        if watched is self.splitter and event.type() == QEvent.Type.Resize:
+            total = event.size().width() - self.splitter.handleWidth()
+            if not getattr(self, "_details_sized_by_user", False) and total > 0:
+                labels = max(DETAILS_NARROW, self.action_bar.labels_width() + 12)  # + margins
+                roomy = total - labels >= self.columns.full_width()
+                details = labels if roomy else DETAILS_NARROW  # every column first, then labels
+                self.splitter.setSizes([total - details, details])
+        return False
 
     # -- data -----------------------------------------------------------------------------------
     def set_snapshot(self, snapshot: Snapshot) -> None:
@@ -234,7 +255,8 @@ class LibraryPanel(QWidget):
         return False
 
     def selected_rows(self) -> list[LibraryRow]:
-        indexes = self.table.selectionModel().selectedRows() if self.stack.currentIndex() else []
+        shown = self.stack.currentIndex() == 1
+        indexes = self.table.selectionModel().selectedRows() if shown else []
         return [i.data(ROW_ROLE) for i in sorted(indexes, key=lambda i: i.row())]
 
     def current_row(self) -> LibraryRow | None:
@@ -277,7 +299,7 @@ class LibraryPanel(QWidget):
         self._run(self.actions.verify)
 
     def _on_reveal_clicked(self) -> None:
-        self._run(lambda row: row.path and reveal_in_file_manager(row.path))
+        self._run(lambda row: row.path and reveal(row.path, self.actions.presenter))
 
     def _on_unlink_clicked(self) -> None:
         self._run(self.actions.unlink_all)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.errors import UserError
 from app.gui.errors import ErrorPresenter
+from app.gui.formatting import badge_label
 from app.gui.snapshot import LibraryRow
 from app.gui.state import AppState
 from app.gui.tasks import Lane, Task
@@ -20,9 +20,10 @@ if TYPE_CHECKING:  # the installs package walks disks: import it in workers only
 
 
 def reveal_in_file_manager(path: Path) -> bool:
-    """Open the folder holding ``path`` in the system file manager."""
-    folder = path if path.is_dir() else path.parent
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+    """Open the folder holding ``path`` in the system file manager (``app.gui.reveal``)."""
+    from app.gui.reveal import open_folder_of
+
+    return open_folder_of(path)
 
 
 class LibraryActions(QObject):
@@ -37,7 +38,7 @@ class LibraryActions(QObject):
 
     # -- verify -----------------------------------------------------------------------------
     def verify(self, row: LibraryRow) -> Task:
-        """Re-read the file and compare with the catalog and the registry."""
+        """Re-read the file and judge it as the catalog does (same names, same rule)."""
         path = _present(row)
         known = row.entry.sha256
 
@@ -45,9 +46,14 @@ class LibraryActions(QObject):
             from app.core.identify import identify
             from app.core.paths import app_paths
             from app.core.registry import load_registry
+            from app.gui.state import open_catalog
 
             registry = load_registry(app_paths().user_registry)
-            return identify(path, registry, progress=progress, cancel=cancel)
+            with open_catalog() as catalog:
+                return identify(
+                    path, registry, progress=progress, cancel=cancel,
+                    other_names=catalog.names_for,
+                )  # fmt: skip
 
         def done(report) -> None:
             sha = report.hashes.sha256 if report.hashes else None
@@ -58,7 +64,7 @@ class LibraryActions(QObject):
                 same = self.tr("The bytes are the ones the catalog recorded.")
             text = self.tr("{name}: {verdict} ({message}).\n{same}").format(
                 name=path.name,
-                verdict=report.validation.status,
+                verdict=verdict_label(report),
                 message=report.validation.message,
                 same=same,
             )
@@ -171,6 +177,15 @@ class LibraryActions(QObject):
 
         return self.runner.submit(self.tr("Moving {name} to the trash").format(name=row.name),
                                   work, lane=Lane.WRITER, on_done=done)  # fmt: skip
+
+
+def verdict_label(report) -> str:
+    """The verdict word of an ``identify`` report, as the library's badge shows it."""
+    from app.core.verdict import verdict_key
+
+    validation, problems = report.validation, report.inspection.problems
+    sha = report.hashes.sha256 if report.hashes else None
+    return badge_label(verdict_key(validation.status, (p.code for p in problems), sha))
 
 
 def _present(row: LibraryRow) -> Path:

@@ -6,12 +6,14 @@ import html
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.gui.formatting import family_name, human_size
+from app.gui.library_model import hash_source_text
 from app.gui.registry_text import advice
 from app.gui.snapshot import LibraryRow
+from app.gui.theme import secondary_text_colour
 
 REVEAL_SCHEME = "reveal"
 GUIDE_URL = "guide:which-vae"
@@ -36,12 +38,19 @@ class DetailsView(QTextBrowser):
         self.setOpenLinks(False)
         self.setObjectName("detailsView")
         self.anchorClicked.connect(self._on_self_anchor_clicked)
+        self._row: LibraryRow | None = None
         self.show_row(None)
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.PaletteChange:  # colours are fixed when HTML is parsed
+            self.show_row(self._row)
+        super().changeEvent(event)
+
     def show_row(self, row: LibraryRow | None) -> None:
+        self._row = row
         if row is None:
             self.setHtml(
-                "<p style='color:gray'>"
+                f"<p style='color:{secondary_text_colour()}'>"
                 + html.escape(
                     self.tr("Select a file to see its hashes, where it is and what it is.")
                 )
@@ -72,8 +81,9 @@ class DetailsView(QTextBrowser):
 
     def _table(self, rows: list[tuple[str, str]], *, mono: bool = False) -> str:
         style = "font-family:monospace;" if mono else ""
+        muted = secondary_text_colour()
         cells = "".join(
-            f"<tr><td style='padding-right:10px;color:gray;white-space:nowrap'>{_esc(k)}</td>"
+            f"<tr><td style='padding-right:10px;color:{muted};white-space:nowrap'>{_esc(k)}</td>"
             f"<td style='{style}'>{v}</td></tr>"
             for k, v in rows
         )
@@ -91,6 +101,8 @@ class DetailsView(QTextBrowser):
             ("AutoV1", _esc(entry.autov1)),
             ("AddNet", _esc(entry.addnet)),
         ]
+        source = f"<span style='font-family:sans-serif'>{_esc(hash_source_text(entry))}</span>"
+        rows.append((self.tr("Hash from"), source))
         return self._table(rows, mono=True)
 
     def _locations(self, row: LibraryRow) -> str:

@@ -78,9 +78,9 @@ class TaskRow(QWidget):
     def refresh(self) -> None:
         state = self.task.state
         percent = _percent(self.task.progress)
-        if state in (DONE, FAILED, CANCELLED):
+        if state in (DONE, FAILED, CANCELLED):  # never a busy bar on work that stopped
             self.bar.setRange(0, 100)
-            self.bar.setValue(100 if state == DONE else self.bar.value())
+            self.bar.setValue(100 if state == DONE else (percent or 0))
             self.cancel_button.setEnabled(False)
         elif percent is None:
             self.bar.setRange(0, 0)  # busy: the size of the job is not known yet
@@ -134,6 +134,14 @@ class TaskPanel(QWidget):
         runner.ticked.connect(self.refresh)
 
     def add(self, task: TaskLike) -> TaskRow:
+        """A row for ``task``; a task already listed (a resumed download) keeps its one row."""
+        for row in self.rows:
+            if row.task is task:
+                row.setProperty("leaving", False)
+                row.cancel_button.setEnabled(True)
+                row.refresh()
+                self.count_changed.emit(self.active_count())
+                return row
         row = TaskRow(task)
         self.rows.append(row)
         self.list_layout.insertWidget(self.list_layout.count() - 1, row)
@@ -147,12 +155,17 @@ class TaskPanel(QWidget):
     def refresh(self) -> None:
         for row in list(self.rows):
             row.refresh()
-            if row.task.state in (DONE, FAILED, CANCELLED) and not row.property("leaving"):
+            finished = row.task.state in (DONE, FAILED, CANCELLED)
+            if not finished and row.property("leaving"):  # resumed: it stays
+                row.setProperty("leaving", False)
+            if finished and not row.property("leaving"):
                 row.setProperty("leaving", True)
                 QTimer.singleShot(LINGER_MS, row, lambda r=row: self._drop(r))
         self.count_changed.emit(self.active_count())
 
     def _drop(self, row: TaskRow) -> None:
+        if not row.property("leaving"):  # came back to life meanwhile (resumed)
+            return
         if row in self.rows:
             self.rows.remove(row)
             row.deleteLater()
