@@ -46,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):  # a file name with undecodable bytes: \udcXX
+        sys.stdout.reconfigure(errors="backslashreplace")
     if args.command is None:
         parser.print_help()
         return EXIT_OK

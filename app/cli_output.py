@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -38,9 +39,18 @@ def human_size(count: int | None) -> str:
     return f"{value:.1f} GiB"
 
 
+# A lone surrogate is how Python holds a file name's undecodable byte (0xFF -> U+DCFF).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def print_json(value: object) -> None:
-    """Pretty JSON on stdout, non-ASCII kept readable."""
-    print(json.dumps(value, indent=2, ensure_ascii=False))
+    """Pretty JSON on stdout, non-ASCII kept readable.
+
+    Lone surrogates are written as JSON escapes (backslash, ``udcff``), so the output
+    is valid UTF-8 and ``os.fsencode(json.loads(...))`` gives a file name's bytes back.
+    """
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    print(_LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def print_fields(record: dict[str, object]) -> None:

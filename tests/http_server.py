@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import itertools
 import random
 import select
 import socket
@@ -32,6 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 _BLOCK = (8 << 20) + 13  # bodies larger than this repeat with an odd period
 _SEND_CHUNK = 1 << 20
+ENDLESS_CAP = 4 << 30  # where an "endless" body stops, so a broken client cannot hang a test
 
 
 class Body:
@@ -76,6 +78,9 @@ class Fault:
     times: int | None = 1
     ignore_range: bool = False  # always 200 with the whole body (every request)
     wrong_bytes: bool = False  # other bytes of the same length (every request)
+    endless: bool = False  # no Content-Length, bytes until the client hangs up
+    overlong_by: int = 0  # announce the true length, send this many bytes more ...
+    chunked: bool = False  # ... as a chunked body, which makes clients read past the length
 
 
 @dataclass
@@ -264,6 +269,8 @@ class _Handler(BaseHTTPRequestHandler):
             extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
             return self._status(record, fault.status, extra)
         assert route.body is not None
+        if fault.endless or fault.overlong_by:
+            return self._overflow(record, route.body, fault, send_body)
         start, status = self._range(route, record, fault)
         if start is None:
             return self._status(record, 416, {"Content-Range": f"bytes */{route.body.size}"})
@@ -318,6 +325,36 @@ class _Handler(BaseHTTPRequestHandler):
             self._write(record, chunk)
         if fault.short_by:
             self._drop()
+
+    def _overflow(self, record: RequestRecord, body: Body, fault: Fault, send_body: bool) -> None:
+        """A 200 whose body runs past what was announced (or never ends): a hostile server."""
+        record.status = 200
+        self.close_connection = True
+        self.send_response(200)
+        if not fault.endless:
+            self.send_header("Content-Length", str(body.size))
+        if fault.chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if not send_body:
+            return
+        if fault.endless:
+            pieces = Body(ENDLESS_CAP, "endless").chunks(0, ENDLESS_CAP)
+        else:
+            extra = Body(fault.overlong_by, "overflow")
+            pieces = itertools.chain(body.chunks(0, body.size), extra.chunks(0, extra.size))
+        for chunk in pieces:
+            if self.server.stopping.is_set():
+                break
+            if fault.chunked:
+                self.wfile.write(f"{len(chunk):x}\r\n".encode())
+            self._write(record, chunk)
+            if fault.chunked:
+                self.wfile.write(b"\r\n")
+        if fault.chunked:
+            self.wfile.write(b"0\r\n\r\n")
+        self._drop()
 
     def _stall(self, seconds: float) -> bool:
         """Stay silent; False as soon as the client hung up (or the server stops)."""

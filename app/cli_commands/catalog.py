@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli_commands.common import (
     EXIT_FAILED_CHECK,
     EXIT_OK,
     add_json,
+    app_state,
     catalog,
     existing,
     registry,
 )
 from app.cli_output import human_size, print_fields, print_json, print_table, progress_printer
+
+if TYPE_CHECKING:
+    from app.core.identify import OtherNames
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -51,17 +59,40 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     cmd.set_defaults(handler=known_command)
 
 
+@contextmanager
+def known_names() -> Iterator[OtherNames | None]:
+    """``Catalog.names_for`` while a command runs, so its verdict is the catalog's one.
+
+    A verdict weighs every name the bytes are cataloged under; without a catalog
+    (``inspect`` on a fresh install) there are no other names, and none is made.
+    """
+    if not app_state().catalog_db.exists():
+        yield None
+        return
+    with catalog() as store:
+        yield store.names_for
+
+
 def inspect_command(args: argparse.Namespace) -> int:
     """Inspect, hash and validate one file."""
     path = existing(args.path)
     from app.core.identify import identify
+    from app.core.registry import STATUS_INVALID, STATUS_MISMATCH
 
-    report = identify(
-        path, registry(), progress=progress_printer(path.name), check_nan=args.check_nan
-    )
+    with known_names() as other_names:
+        report = identify(
+            path,
+            registry(),
+            progress=progress_printer(path.name),
+            check_nan=args.check_nan,
+            other_names=other_names,
+        )
     record = report.to_json()
     print_json(record) if args.json else print_fields(record)
-    return EXIT_OK
+    # A file that must not be used (invalid, unsafe, or official-named but other bytes)
+    # fails the check, as in ``verify``, so ``inspect F && link F`` never links it.
+    failed = report.validation.status in (STATUS_INVALID, STATUS_MISMATCH)
+    return EXIT_FAILED_CHECK if failed else EXIT_OK
 
 
 def scan_command(args: argparse.Namespace) -> int:
@@ -69,8 +100,9 @@ def scan_command(args: argparse.Namespace) -> int:
     from app.core.catalog.scanner import scan
 
     ui_roots: list[Path] = []
-    if args.paths:
-        roots = [existing(p) for p in args.paths]
+    if args.paths:  # a path that is not there is reported with the rest, not fatal
+        roots = [_absolute(p) for p in args.paths]
+        ui_roots = list(roots)  # a UI's own folder given to scan: its hash caches count too
     else:
         from app.core.installs import discover
         from app.core.library import library_root
@@ -91,13 +123,20 @@ def scan_command(args: argparse.Namespace) -> int:
             ui_roots=ui_roots,
         )
     record = report.to_json()
+    exit_code = EXIT_FAILED_CHECK if report.failed else EXIT_OK
     if args.json:
         print_json(record)
-        return EXIT_OK
-    print_fields({k: v for k, v in record.items() if k != "problems"})
+        return exit_code
+    print_fields({k: v for k, v in record.items() if k not in ("problems", "files")})
     for problem in record.get("problems", []):
         print(f"  ! {problem['path']}: {problem['message']}")
-    return EXIT_OK
+    return exit_code
+
+
+def _absolute(path: Path) -> Path:
+    """The resolved path when it exists, else just absolute (the scan reports it missing)."""
+    path = path.expanduser()
+    return path.resolve() if os.path.lexists(path) else path.absolute()
 
 
 def list_command(args: argparse.Namespace) -> int:
@@ -137,43 +176,32 @@ def _print_duplicates(groups: list[dict], as_json: bool) -> int:
 
 
 def verify_command(args: argparse.Namespace) -> int:
-    """Rehash and validate; exit 1 when anything is mismatched, invalid or gone."""
-    from app.core.identify import identify
-    from app.core.registry import STATUS_INVALID, STATUS_MISMATCH
+    """Rehash and validate; exit 1 when anything is mismatched, invalid, unreadable or gone."""
+    from app.core.catalog.verify import verify_paths
 
-    known = registry()
     if args.paths:
-        targets = [existing(p) for p in args.paths]
+        targets = [_absolute(p) for p in args.paths]
+        expand = True
     else:
         with catalog() as store:
             entries = store.entries()
         targets = [Path(p) for e in entries for p in (*e.locations, *e.missing_locations)]
-    results = []
-    for target in targets:
-        if not target.exists():
-            results.append(
-                {"path": str(target), "validation": "missing", "message": "file is gone"}
-            )
-            continue
-        report = identify(target, known, progress=progress_printer(target.name))
-        results.append(
-            {
-                "path": str(target),
-                "validation": report.validation.status,
-                "official_id": report.validation.official_id,
-                "sha256": report.hashes.sha256 if report.hashes else None,
-                "message": report.validation.message,
-            }
+        expand = False
+    with known_names() as other_names:
+        results = verify_paths(
+            targets,
+            registry(),
+            expand_folders=expand,
+            progress_for=progress_printer,
+            other_names=other_names,
         )
     if args.json:
-        print_json(results)
+        print_json([r.to_json() for r in results])
     else:
         print_table(
-            ("validation", "path", "why"),
-            [(r["validation"], r["path"], r["message"]) for r in results],
+            ("validation", "path", "why"), [(r.validation, r.path, r.message) for r in results]
         )
-    bad = {STATUS_MISMATCH, STATUS_INVALID, "missing"}
-    return EXIT_FAILED_CHECK if any(r["validation"] in bad for r in results) else EXIT_OK
+    return EXIT_FAILED_CHECK if any(r.bad for r in results) else EXIT_OK
 
 
 def known_command(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ from app.core.inspection.records import (
     PROBLEM_UNKNOWN_FORMAT,
     PROBLEM_UNREADABLE,
     PROBLEM_UNSAFE_PICKLE,
+    PROBLEM_UNSUPPORTED_TENSOR,
     Inspection,
 )
 
@@ -31,6 +32,8 @@ STATUS_OFFICIAL = "official"
 STATUS_MISMATCH = "mismatch"
 STATUS_UNKNOWN = "unknown"
 STATUS_INVALID = "invalid"
+STATUS_PENDING = "pending"
+"""Not judged yet: the app has not hashed the bytes itself (see ``app.core.identify``)."""
 
 # Problems that make a file unusable as a VAE, whatever its name.
 INVALIDATING_PROBLEMS = (
@@ -41,6 +44,7 @@ INVALIDATING_PROBLEMS = (
     PROBLEM_UNSAFE_PICKLE,
     PROBLEM_UNREADABLE,
     PROBLEM_NOT_A_VAE,
+    PROBLEM_UNSUPPORTED_TENSOR,
 )
 
 # File names that every diffusers model uses: a name match proves nothing.
@@ -92,7 +96,7 @@ class KnownVae:
 
 @dataclass(frozen=True)
 class Validation:
-    """The verdict on one file: official, mismatch, unknown or invalid."""
+    """The verdict on one file: official, mismatch, unknown, invalid or pending."""
 
     status: str
     official_id: str | None
@@ -120,10 +124,32 @@ class Registry:
         """The entry whose pinned hash equals ``sha256``, or None."""
         return self._by_sha.get(sha256.lower())
 
+    def knows(self, sha256: str) -> bool:
+        """Whether any entry pins or publishes this hash (confirmed or not)."""
+        sha = sha256.lower()
+        return sha in self._by_sha or any(e.unverified_sha256 == sha for e in self.entries)
+
+    def expected_size(self, sha256: str) -> int | None:
+        """The size in bytes of the file with this hash, where the registry records it."""
+        sha = sha256.lower()
+        for entry in self.entries:
+            if sha in (entry.sha256, entry.unverified_sha256) and entry.size_bytes:
+                return entry.size_bytes
+        return None
+
+    def names_official_file(self, filename: str) -> bool:
+        """Whether ``filename`` is the name of an official file (generic names never are)."""
+        return bool(self._name_matches(filename))
+
     def validate(
         self, sha256: str | None, filename: str, size: int, inspection: Inspection | None
     ) -> Validation:
-        """Judge a file: a hash match wins; a known name with other bytes is a mismatch."""
+        """Judge one name and one hash the app computed itself.
+
+        A hash match wins; a known name with other bytes is a mismatch. Callers
+        go through :func:`app.core.identify.verdict_for`, which also weighs
+        where the hash came from and every name the bytes are known by.
+        """
         if sha256 and (entry := self.by_sha256(sha256)):
             return Validation(STATUS_OFFICIAL, entry.id, f"matches {entry.display_name}")
         same_name = self._name_matches(filename)

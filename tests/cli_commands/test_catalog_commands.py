@@ -95,6 +95,6 @@ def test_known_lists_the_registry(capsys) -> None:
 
 def test_human_inspect_output_shows_problems(capsys, tmp_path: Path, vae_file: Path) -> None:
     cut = truncate_copy(vae_file, tmp_path / "cut.safetensors", 0.3)
-    assert main(["inspect", str(cut)]) == 0
+    assert main(["inspect", str(cut)]) == 1  # an invalid file fails the check, as in verify
     out = capsys.readouterr().out
     assert "truncated" in out and "invalid" in out

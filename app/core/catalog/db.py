@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from app.core.catalog.codec import row_factory
 from app.core.errors import UserError
 
 BUSY_TIMEOUT_MS = 10_000
@@ -33,7 +34,7 @@ def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(
         str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
     )
-    conn.row_factory = sqlite3.Row
+    conn.row_factory = row_factory  # sqlite3.Row, with BLOB-stored paths as str again
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     mode = _enable_wal(conn)
     if str(mode).lower() != "wal":

@@ -7,9 +7,11 @@ import sqlite3
 from collections.abc import Iterable
 from itertools import groupby
 
-from app.core.catalog.codec import inspection_from_json
+from app.core.catalog.codec import inspection_from_json, path_from_db
+from app.core.catalog.codec import path_to_db as _db
 from app.core.catalog.records import CatalogEntry, DuplicateGroup, LocationRecord, PendingHash
 from app.core.catalog.writes import file_hashes
+from app.core.hashing.provenance import HASH_SOURCE_SELF
 from app.core.hashing.records import FileHashes
 from app.core.inspection.records import Inspection
 
@@ -32,7 +34,7 @@ def entry_for_path(conn: sqlite3.Connection, path: str) -> CatalogEntry | None:
     row = conn.execute(
         "SELECT file_id, st_dev, st_ino FROM locations WHERE path = ? OR real_path = ? "
         "ORDER BY path = ? DESC LIMIT 1",
-        (os.path.abspath(path), os.path.realpath(path), os.path.abspath(path)),
+        (_db(os.path.abspath(path)), _db(os.path.realpath(path)), _db(os.path.abspath(path))),
     ).fetchone()
     if row is None:
         return None
@@ -95,15 +97,40 @@ def duplicates(conn: sqlite3.Connection) -> list[DuplicateGroup]:
 def cached_hashes(
     conn: sqlite3.Connection, path: str, size: int, mtime_ns: int
 ) -> FileHashes | None:
-    """Hashes already computed for this file, if its size and mtime are unchanged."""
-    here, real = os.path.abspath(path), os.path.realpath(path)
+    """Hashes this app computed for this file, if its size and mtime are unchanged.
+
+    Hashes another app recorded (a checkpoint's sidecar) are not returned: a
+    caller that wants a hash it can build a verdict on must hash the file.
+    """
+    here, real = _db(os.path.abspath(path)), _db(os.path.realpath(path))
     row = conn.execute(
         "SELECT f.* FROM locations l JOIN files f ON f.id = l.file_id "
-        "WHERE l.size = ? AND l.mtime_ns = ? "
+        "WHERE l.size = ? AND l.mtime_ns = ? AND f.hash_source = ? "
         "AND (l.path IN (?, ?) OR l.weights_path IN (?, ?) OR l.real_path IN (?, ?)) LIMIT 1",
-        (size, mtime_ns, here, real, here, real, here, real),
+        (size, mtime_ns, HASH_SOURCE_SELF, here, real, here, real, here, real),
     ).fetchone()
     return file_hashes(row) if row is not None else None
+
+
+def names_for_sha(conn: sqlite3.Connection, sha256: str) -> list[str]:
+    """The weights-file names of every location (present or gone) holding these bytes.
+
+    A verdict weighs every name the bytes are known by, so the scan, ``verify``
+    and the window agree whichever copy they look at.
+    """
+    rows = conn.execute(
+        "SELECT DISTINCT l.weights_path FROM files f JOIN locations l ON l.file_id = f.id "
+        "WHERE f.sha256 = ?",
+        (sha256,),
+    )
+    names = (os.path.basename(path_from_db(row[0])) for row in rows)
+    return sorted(dict.fromkeys(names))
+
+
+def file_for_sha(conn: sqlite3.Connection, sha256: str) -> tuple[int, str] | None:
+    """(size, hash_source) of the cataloged bytes with this SHA-256, if any."""
+    row = conn.execute("SELECT size, hash_source FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+    return (int(row[0]), str(row[1])) if row is not None else None
 
 
 def pending_hashes(conn: sqlite3.Connection, limit: int | None = None) -> list[PendingHash]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from app.core.hashing.provenance import is_self_hashed, source_file, source_kind
 from app.core.inspection.records import Inspection, Problem
 
 LINK_REGULAR = "regular"
@@ -25,6 +26,9 @@ class CatalogEntry:
 
     ``locations`` are the paths where it is present now; ``missing_locations``
     were seen by an earlier scan and are gone. ``sha256`` is None until hashed.
+    ``hash_source`` is where the hash came from as stored: ``computed`` (this
+    app read the bytes) or ``"<kind> <file>"`` for another app's cache or
+    sidecar (see :mod:`app.core.hashing.provenance`).
     """
 
     sha256: str | None
@@ -53,6 +57,21 @@ class CatalogEntry:
         """The short hash Civitai and A1111 show."""
         return self.sha256[:10] if self.sha256 else None
 
+    @property
+    def hash_source_kind(self) -> str | None:
+        """``computed``, ``a1111``, ``sdnext``, ``a1111-diskcache`` or ``stability-matrix``."""
+        return source_kind(self.hash_source) if self.sha256 else None
+
+    @property
+    def hash_source_file(self) -> str | None:
+        """The cache or sidecar that supplied a foreign hash; None when the app hashed it."""
+        return source_file(self.hash_source) if self.sha256 else None
+
+    @property
+    def self_hashed(self) -> bool:
+        """Whether this app computed the hash from the bytes (the only basis for a verdict)."""
+        return self.sha256 is not None and is_self_hashed(self.hash_source)
+
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict (times as ISO-8601 UTC)."""
         return {
@@ -61,7 +80,8 @@ class CatalogEntry:
             "autov1": self.autov1,
             "blake3": self.blake3,
             "addnet": self.addnet,
-            "hash_source": self.hash_source,
+            "hash_source": self.hash_source_kind,
+            "hash_source_file": self.hash_source_file,
             "size": self.size,
             "format": self.format,
             "kind": self.kind,
@@ -165,12 +185,45 @@ class ScanProblem:
         return {"path": self.path, "code": self.code, "message": self.message}
 
 
+FILE_ADDED = "added"
+FILE_UPDATED = "updated"
+FILE_UNCHANGED = "unchanged"
+FILE_SKIPPED = "skipped"
+FILE_FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ScannedFile:
+    """What one scan did with one path: ``result`` is added/updated/unchanged/skipped/failed.
+
+    ``validation`` is the verdict of a file examined in this scan (an unchanged
+    file keeps the one the catalog has); ``message`` says why it was skipped or failed.
+    """
+
+    path: str
+    result: str
+    validation: str | None = None
+    message: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return {
+            "path": self.path,
+            "result": self.result,
+            "validation": self.validation,
+            "message": self.message,
+        }
+
+
 @dataclass
 class ScanReport:
     """What a scan did.
 
     ``hashed`` counts hashes computed; ``reused`` those taken from another path to
-    the same inode or from a UI's hash cache; ``errors`` what could not be read.
+    the same inode or from a UI's hash cache; ``foreign_ignored`` the UI cache
+    or sidecar entries not believed (each also listed in ``problems``);
+    ``errors`` what could not be read.
+    ``files`` holds every path the scan met, with its result, in walk order.
     """
 
     roots: list[str]
@@ -182,9 +235,11 @@ class ScanReport:
     reappeared: int = 0
     hashed: int = 0
     reused: int = 0
+    foreign_ignored: int = 0
     errors: int = 0
     seconds: float = 0.0
     problems: list[ScanProblem] = field(default_factory=list)
+    files: dict[str, ScannedFile] = field(default_factory=dict)
 
     def add_problem(self, path: str, code: str, message: str, *, error: bool = False) -> None:
         """Note a problem; ``error`` when the path could not be read at all."""
@@ -192,8 +247,25 @@ class ScanReport:
         if error:
             self.errors += 1
 
-    def to_json(self) -> dict[str, object]:
-        """A JSON-ready dict (times as ISO-8601 UTC)."""
+    def note_file(
+        self, path: str, result: str, validation: str | None = None, message: str = ""
+    ) -> None:
+        """Record (or correct, when a write failed) what became of ``path``."""
+        self.files[path] = ScannedFile(path, result, validation, message)
+
+    @property
+    def failed(self) -> bool:
+        """Whether anything could not be read or cataloged (the CLI then exits 1)."""
+        return self.errors > 0
+
+    def to_json(self, *, with_files: bool = True) -> dict[str, object]:
+        """A JSON-ready dict; ``with_files=False`` leaves out the per-path list."""
+        record = self._counts()
+        if with_files:
+            record["files"] = [f.to_json() for f in self.files.values()]
+        return record
+
+    def _counts(self) -> dict[str, object]:
         return {
             "roots": list(self.roots),
             "hash_now": self.hash_now,
@@ -204,6 +276,7 @@ class ScanReport:
             "reappeared": self.reappeared,
             "hashed": self.hashed,
             "reused": self.reused,
+            "foreign_ignored": self.foreign_ignored,
             "errors": self.errors,
             "seconds": round(self.seconds, 3),
             "problems": [p.to_json() for p in self.problems],

@@ -19,9 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.core.catalog import writes
+from app.core.catalog import queries, writes
 from app.core.catalog.codec import inspection_from_json, inspection_to_json
 from app.core.catalog.records import (
+    FILE_ADDED,
+    FILE_FAILED,
+    FILE_SKIPPED,
+    FILE_UNCHANGED,
+    FILE_UPDATED,
     LINK_HARDLINK,
     LINK_REGULAR,
     LINK_SYMLINK,
@@ -32,9 +37,11 @@ from app.core.catalog.store import HASH_SOURCE_COMPUTED, Catalog
 from app.core.catalog.walk import Found, StatKey
 from app.core.errors import Cancelled
 from app.core.hashing.hasher import autov1_of
+from app.core.hashing.provenance import IgnoredHash, may_reuse_foreign
 from app.core.hashing.records import FileHashes
 from app.core.inspection.records import Inspection
 from app.core.registry import Registry, Validation
+from app.core.safe_open import NotRegularFile
 from app.core.tasks import CancelToken, no_progress
 
 log = logging.getLogger(__name__)
@@ -45,18 +52,32 @@ FLUSH_BEFORE_HASHING = 16 << 20
 # Unchanged files whose last_seen is bumped per transaction.
 TOUCH_BATCH = 5000
 
+# What one file's write can raise because of that file's data (an inode number past
+# SQLite's 64 bits, say): it is reported and rolled back alone, the batch goes on.
+# Anything else (disk full, database locked) ends the scan.
+_ROW_ERRORS = (OverflowError, ValueError, sqlite3.IntegrityError, sqlite3.InterfaceError)
+
 _Write = Callable[[sqlite3.Connection], None]
 _Identity = tuple[int, ...]
 
 
+def _nothing_ignored() -> list[IgnoredHash]:
+    return []
+
+
 @dataclass(frozen=True)
 class Tools:
-    """The parts that read files, injectable so tests can count their calls."""
+    """The parts that read files, injectable so tests can count their calls.
+
+    ``drain_ignored`` hands over the cache and sidecar entries ``find_cached``
+    did not believe since the last call (they are counted in the report).
+    """
 
     registry: Registry
     inspect: Callable[[Path], Inspection]
     hasher: Callable[..., FileHashes]
     find_cached: Callable[[Path], Any]
+    drain_ignored: Callable[[], list[IgnoredHash]] = _nothing_ignored
 
 
 @dataclass(frozen=True)
@@ -99,7 +120,9 @@ class ScanRun:
         self.real_roots: dict[str, str] = {}
         self.known: dict[str, writes.KnownLocation] = {}
         self.fresh: dict[_Identity, tuple[FileHashes, str, Inspection | None]] = {}
-        self.queue: list[_Write] = []
+        self.names: dict[str, set[str]] = {}  # every name each SHA-256 had in this scan
+        self.sizes: dict[str, int] = {}  # the size of each SHA-256 met in this scan
+        self.queue: list[tuple[str, _Write]] = []
         self.touched: list[int] = []
         self.last_flush = time.monotonic()
 
@@ -123,7 +146,8 @@ class ScanRun:
             if outcome == "done":
                 self.report.missing = writes.mark_missing(conn, roots, self.scan_id, unknown_dirs)
                 writes.delete_orphan_files(conn)
-            writes.finish_scan(conn, self.scan_id, outcome, self.report.to_json(), time.time())
+            report = self.report.to_json(with_files=False)
+            writes.finish_scan(conn, self.scan_id, outcome, report, time.time())
 
     def visit(self, found: Found) -> None:
         """Decide what one found model needs, do it, and queue the write."""
@@ -137,12 +161,19 @@ class ScanRun:
         ):
             self._unchanged(found, known)
             return
+        result = self._examine(found, known)
+        if result is None:
+            return
         if known is None:
             self.report.added += 1
         else:
             self.report.updated += 1
-        result = self._examine(found, known)
-        self._queue(lambda conn: self._write(conn, found, result))
+        if result.error is not None:
+            self.report.note_file(found.path, FILE_FAILED, None, result.error)
+        else:
+            status = result.validation.status if result.validation else None
+            self.report.note_file(found.path, FILE_UPDATED if known else FILE_ADDED, status)
+        self._queue(found.path, lambda conn: self._write(conn, found, result))
 
     def hash_pending(self, location: PendingHash) -> None:
         """Hash one location left by a ``hash_now=False`` scan and record it."""
@@ -150,7 +181,7 @@ class ScanRun:
         if stat is None:
             return
         try:
-            hashes, source = self._hashes(location.weights_path, stat)
+            hashes, source = self._hashes(location.weights_path, stat, location.inspection)
         except OSError as exc:
             self.report.add_problem(location.path, "unreadable", _why(exc), error=True)
             return
@@ -179,7 +210,9 @@ class ScanRun:
     ) -> None:
         """Validate and store the hashes of a pending location."""
         self.fresh.setdefault(stat.identity, (hashes, source, None))
-        validation, family = self._judge(location.weights_path, stat, location.inspection, hashes)
+        validation, family = self._judge(
+            location.weights_path, stat, location.inspection, hashes, source
+        )
         if self.catalog.record_hash(
             location, hashes, validation, family=family, hash_source=source
         ):
@@ -189,15 +222,17 @@ class ScanRun:
 
     def _unchanged(self, found: Found, known: writes.KnownLocation) -> None:
         self.report.unchanged += 1
+        self.report.note_file(found.path, FILE_UNCHANGED)
         if known.stat.nlink != found.stat.nlink or (
             found.is_symlink and known.link_kind != LINK_SYMLINK
         ):
             row = self._location_row(found, None, None, None)
-            self._queue(lambda conn: writes.update_links(conn, known.id, row))
+            self._queue(found.path, lambda conn: writes.update_links(conn, known.id, row))
         self.touched.append(known.id)
         self._maybe_flush()
 
-    def _examine(self, found: Found, known: writes.KnownLocation | None) -> _Result:
+    def _examine(self, found: Found, known: writes.KnownLocation | None) -> _Result | None:
+        """Inspect and hash one file; None when it turned out to be a FIFO or device (skipped)."""
         inspection = None
         try:
             shared = self._shared(found.stat)
@@ -215,9 +250,13 @@ class ScanRun:
             if inspection is None:
                 inspection = self.tools.inspect(Path(found.path))
             if hashes is None and self.hash_now:
-                hashes, source = self._hashes(found.weights_path, found.stat)
+                hashes, source = self._hashes(found.weights_path, found.stat, inspection)
         except (Cancelled, KeyboardInterrupt, sqlite3.Error):
             raise
+        except NotRegularFile as exc:  # swapped for a FIFO or device since the walk saw it
+            self.report.add_problem(found.path, "special-file", exc.skip_reason)
+            self.report.note_file(found.path, FILE_SKIPPED, None, exc.skip_reason)
+            return None
         except Exception as exc:  # noqa: BLE001 - one bad file must not end a scan
             if not isinstance(exc, OSError):
                 log.exception("examining %s failed", found.path)
@@ -227,7 +266,7 @@ class ScanRun:
             self.fresh[found.stat.identity] = (hashes, source, inspection)
         for problem in inspection.problems:
             self.report.add_problem(found.path, problem.code, problem.message)
-        validation, family = self._judge(found.weights_path, found.stat, inspection, hashes)
+        validation, family = self._judge(found.weights_path, found.stat, inspection, hashes, source)
         return _Result(inspection, hashes, source, validation, family, None)
 
     def _shared(self, stat: StatKey) -> tuple[FileHashes, str, Inspection | None] | None:
@@ -240,9 +279,11 @@ class ScanRun:
         hashes, source, inspection_json = row
         return hashes, source, inspection_from_json(inspection_json)
 
-    def _hashes(self, weights: str, stat: StatKey) -> tuple[FileHashes, str]:
+    def _hashes(
+        self, weights: str, stat: StatKey, inspection: Inspection | None = None
+    ) -> tuple[FileHashes, str]:
         """Hash one weights file, unless this inode or a UI's cache already has its hash."""
-        known = self.known_hashes(weights, stat)
+        known = self.known_hashes(weights, stat, inspection)
         if known is not None:
             return known
         if stat.size >= FLUSH_BEFORE_HASHING:
@@ -252,27 +293,76 @@ class ScanRun:
         self.fresh[stat.identity] = (hashes, HASH_SOURCE_COMPUTED, None)
         return hashes, HASH_SOURCE_COMPUTED
 
-    def known_hashes(self, weights: str, stat: StatKey) -> tuple[FileHashes, str] | None:
-        """Hashes this scan or a UI's cache already has for the file, without reading it."""
+    def known_hashes(
+        self, weights: str, stat: StatKey, inspection: Inspection | None = None
+    ) -> tuple[FileHashes, str] | None:
+        """Hashes this scan or a UI's cache already has for the file, without reading it.
+
+        Another app's hash is taken only for a checkpoint (``may_reuse_foreign``),
+        and only when nothing the app knows contradicts it or could turn it into a
+        verdict: a registry hash or name means the file must be hashed for real.
+        Other files are still looked up, so a forged sidecar or cache entry
+        beside a VAE is reported (``foreign_ignored``), though never used.
+        """
         shared = self._shared(stat)
         if shared is not None:
             return shared[0], shared[1]
         cached = self.tools.find_cached(Path(weights))
-        if cached is None:
+        for ignored in self.tools.drain_ignored():
+            self._ignore(ignored)
+        if cached is None or not may_reuse_foreign(inspection):
+            return None
+        if not self._foreign_usable(weights, stat, cached):
             return None
         hashes = FileHashes(cached.sha256.lower(), cached.blake3, autov1_of(Path(weights)))
         self.report.reused += 1
         self.fresh[stat.identity] = (hashes, cached.source, None)
         return hashes, cached.source
 
+    def _foreign_usable(self, weights: str, stat: StatKey, cached: Any) -> bool:
+        """Whether another app's hash may stand for this file (see :meth:`known_hashes`)."""
+        sha, registry = cached.sha256.lower(), self.tools.registry
+        if registry.knows(sha) or registry.names_official_file(os.path.basename(weights)):
+            return False
+        known = queries.file_for_sha(self.conn, sha)
+        size = known[0] if known is not None else self.sizes.get(sha)
+        if size is not None and size != stat.size:
+            why = f"it claims the hash of cataloged bytes of {size:,} bytes, not {stat.size:,}"
+            self._ignore(IgnoredHash(weights, cached.source, why))
+        # Bytes the catalog already holds keep the facts the app found for them.
+        return size is None
+
+    def _ignore(self, ignored: IgnoredHash) -> None:
+        self.report.foreign_ignored += 1
+        self.report.add_problem(ignored.path, "foreign-hash-ignored", ignored.message())
+
     def _judge(
-        self, weights: str, stat: StatKey, inspection: Inspection | None, hashes: FileHashes | None
+        self,
+        weights: str,
+        stat: StatKey,
+        inspection: Inspection | None,
+        hashes: FileHashes | None,
+        source: str | None,
     ) -> tuple[Validation, str | None]:
-        from app.core.identify import refine_family
+        """The one verdict (``verdict_for``), over every name these bytes have."""
+        from app.core.identify import refine_family, verdict_for
 
         registry = self.tools.registry
         sha = hashes.sha256 if hashes else None
-        validation = registry.validate(sha, os.path.basename(weights), stat.size, inspection)
+        names = [os.path.basename(weights)]
+        if sha is not None:
+            seen = self.names.setdefault(sha, set())
+            seen.add(names[0])
+            names += sorted(seen.union(queries.names_for_sha(self.conn, sha)))
+            self.sizes.setdefault(sha, stat.size)
+        validation = verdict_for(
+            registry,
+            sha256=sha,
+            hash_source=source,
+            names=names,
+            size=stat.size,
+            inspection=inspection,
+        )
         if inspection is None:
             return validation, None
         return validation, refine_family(inspection, validation, registry)
@@ -328,8 +418,8 @@ class ScanRun:
             return LINK_SYMLINK
         return LINK_HARDLINK if found.stat.nlink > 1 else LINK_REGULAR
 
-    def _queue(self, write: _Write) -> None:
-        self.queue.append(write)
+    def _queue(self, path: str, write: _Write) -> None:
+        self.queue.append((path, write))
         self._maybe_flush()
 
     def _maybe_flush(self) -> None:
@@ -345,11 +435,25 @@ class ScanRun:
         self.last_flush = time.monotonic()
 
     def _write_queued(self, conn: sqlite3.Connection) -> None:
-        for write in self.queue:
-            write(conn)
+        for path, write in self.queue:
+            self._write_one(conn, path, write)
         writes.touch_locations(conn, self.touched, self.scan_id, self.now)
         self.queue.clear()
         self.touched.clear()
+
+    def _write_one(self, conn: sqlite3.Connection, path: str, write: _Write) -> None:
+        """One file's rows, inside a savepoint so a bad row is undone alone."""
+        conn.execute("SAVEPOINT one_file")
+        try:
+            write(conn)
+        except _ROW_ERRORS as exc:
+            conn.execute("ROLLBACK TO one_file")
+            log.warning("cataloging %r failed: %s", path, exc)
+            message = f"cannot be cataloged: {exc}"
+            self.report.add_problem(path, "not-cataloged", message, error=True)
+            self.report.note_file(path, FILE_FAILED, None, message)
+        finally:
+            conn.execute("RELEASE one_file")
 
 
 def _why(exc: BaseException) -> str:

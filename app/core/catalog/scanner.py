@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from app.core.catalog.records import PendingHash, ScanReport
+from app.core.catalog.records import FILE_FAILED, FILE_SKIPPED, PendingHash, ScanReport
 from app.core.catalog.scan_run import ScanRun, Tools
 from app.core.catalog.store import HASH_SOURCE_COMPUTED, Catalog
 from app.core.catalog.walk import StatKey, walk_roots
@@ -70,11 +70,14 @@ class Scanner:
         commit_seconds: float = 2.0,
     ) -> None:
         self.catalog = catalog
+        registry = registry or _default_registry()
+        lookup = find_cached or _default_find_cached(tuple(ui_roots), registry)
         self.tools = Tools(
-            registry=registry or _default_registry(),
+            registry=registry,
             inspect=inspect or _default_inspect(),
             hasher=hasher or _default_hasher(),
-            find_cached=find_cached or _default_find_cached(tuple(ui_roots)),
+            find_cached=lookup,
+            drain_ignored=getattr(lookup, "drain_ignored", Tools.drain_ignored),
         )
         self.batch_size = batch_size
         self.commit_seconds = commit_seconds
@@ -94,6 +97,8 @@ class Scanner:
         walked = walk_roots(abs_roots, cancel)
         for issue in walked.issues:
             report.add_problem(issue.path, issue.code, issue.message, error=issue.fatal)
+            result = FILE_FAILED if issue.fatal else FILE_SKIPPED
+            report.note_file(issue.path, result, None, issue.message)
         run = self._run(report, cancel, hash_now)
         run.begin(abs_roots)
         progress(0, len(walked.found))
@@ -138,7 +143,9 @@ class Scanner:
         tick = _Ticker(progress, len(pending))
         for location in pending:
             stat = run.pending_stat(location)
-            known = run.known_hashes(location.weights_path, stat) if stat else None
+            known = (
+                run.known_hashes(location.weights_path, stat, location.inspection) if stat else None
+            )
             if stat is None or known is not None:
                 if known is not None:
                     run.record_pending(location, stat, *known)
@@ -215,18 +222,14 @@ def _default_hasher() -> HashFn:
     return hash_file
 
 
-def _default_find_cached(ui_roots: tuple[Path, ...]) -> FindCachedFn:
-    """Look up UI hash caches, loading them once per scanner on first use."""
-    from app.core.hashing.foreign_caches import ForeignHashIndex
+def _default_find_cached(ui_roots: tuple[Path, ...], registry: Registry) -> FindCachedFn:
+    """Look up UI hash caches and sidecars, loading them once per scanner on first use.
 
-    index: list[ForeignHashIndex] = []
+    Entries whose size contradicts the file or the registry are not believed.
+    """
+    from app.core.hashing.foreign_caches import LazyForeignIndex
 
-    def lookup(path: Path) -> CachedLike | None:
-        if not index:
-            index.append(ForeignHashIndex(ui_roots))
-        return index[0].lookup(path)
-
-    return lookup
+    return LazyForeignIndex(ui_roots, expected_size=registry.expected_size)
 
 
 class _Ticker:

@@ -12,7 +12,13 @@ examined; when they were last *present* comes from their locations.
 
 from __future__ import annotations
 
+import sqlite3
+
+from app.core.catalog.codec import inspection_from_json
 from app.core.catalog.db import Migration
+from app.core.hashing.provenance import HASH_SOURCE_SELF, foreign_message
+from app.core.inspection.records import KIND_CHECKPOINT
+from app.core.registry import STATUS_INVALID, STATUS_PENDING, STATUS_UNKNOWN
 
 _V1 = """
 CREATE TABLE roots (
@@ -84,5 +90,40 @@ CREATE TABLE scans (
 );
 """
 
+
+def _v2_foreign_hashes_give_no_verdict(conn: sqlite3.Connection) -> None:
+    """Verdicts stored from another app's hash are taken back (see ``hashing.provenance``).
+
+    Up to schema 1 a Stability Matrix sidecar or an A1111 cache entry could make
+    any file ``official``. Checkpoints keep such a hash (it is informational)
+    but lose any official/mismatch verdict; for everything else the row is
+    dropped and its locations wait to be hashed by the app itself.
+    """
+    rows = conn.execute(
+        "SELECT id, kind, hash_source, validation, inspection FROM files WHERE hash_source != ?",
+        (HASH_SOURCE_SELF,),
+    ).fetchall()
+    for file_id, kind, source, validation, inspection_json in rows:
+        if kind != KIND_CHECKPOINT:
+            conn.execute(
+                "UPDATE locations SET file_id = NULL, validation = ?, validation_message = ? "
+                "WHERE file_id = ?",
+                (STATUS_PENDING, "not hashed yet", file_id),
+            )
+            conn.execute("DELETE FROM files WHERE id = ?", (file_id,))
+        elif validation != STATUS_INVALID:
+            inspection = inspection_from_json(inspection_json)
+            conn.execute(
+                "UPDATE files SET validation = ?, validation_message = ?, official_id = NULL, "
+                "family = coalesce(?, family) WHERE id = ?",
+                (
+                    STATUS_UNKNOWN,
+                    foreign_message(source),
+                    inspection.family if inspection else None,
+                    file_id,
+                ),
+            )
+
+
 # MIGRATIONS[n] takes a database from user_version n to n + 1.
-MIGRATIONS: list[Migration] = [_V1]
+MIGRATIONS: list[Migration] = [_V1, _v2_foreign_hashes_give_no_verdict]

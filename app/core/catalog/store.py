@@ -21,10 +21,11 @@ from app.core.catalog.records import (
     PendingHash,
 )
 from app.core.catalog.schema import MIGRATIONS
+from app.core.hashing.provenance import HASH_SOURCE_SELF
 from app.core.hashing.records import FileHashes
 from app.core.registry import Validation
 
-HASH_SOURCE_COMPUTED = "computed"
+HASH_SOURCE_COMPUTED = HASH_SOURCE_SELF
 
 
 class Catalog:
@@ -87,6 +88,10 @@ class Catalog:
     def cached_hashes_for(self, path: str | Path, size: int, mtime_ns: int) -> FileHashes | None:
         """Hashes of ``path`` if cataloged with this size and mtime: never hash twice."""
         return queries.cached_hashes(self._conn, str(path), size, mtime_ns)
+
+    def names_for(self, sha256: str) -> list[str]:
+        """Every file name these bytes are cataloged under (a verdict weighs them all)."""
+        return queries.names_for_sha(self._conn, sha256)
 
     def pending_hashes(self, limit: int | None = None) -> list[PendingHash]:
         """Locations cataloged without a hash, in the order a background pass should hash them."""

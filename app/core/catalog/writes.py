@@ -9,11 +9,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from app.core.catalog.codec import inspection_from_json, inspection_to_json
+from app.core.catalog.codec import (
+    inspection_from_json,
+    inspection_to_json,
+    path_from_db,
+    path_to_db,
+    text_to_db,
+)
 from app.core.catalog.walk import StatKey
+from app.core.hashing.provenance import is_self_hashed
 from app.core.hashing.records import FileHashes
 from app.core.inspection.records import Inspection
-from app.core.registry import Validation
+from app.core.registry import STATUS_PENDING, Validation
 
 
 class KnownLocation(NamedTuple):
@@ -120,12 +127,13 @@ def ensure_roots(conn: sqlite3.Connection, roots: list[str], now: float) -> dict
     """Register the scanned folders and return their ids."""
     ids = {}
     for root in roots:
+        stored = path_to_db(root)
         conn.execute(
             "INSERT INTO roots (path, first_scanned, last_scanned) VALUES (?, ?, ?) "
             "ON CONFLICT (path) DO UPDATE SET last_scanned = excluded.last_scanned",
-            (root, now, now),
+            (stored, now, now),
         )
-        ids[root] = conn.execute("SELECT id FROM roots WHERE path = ?", (root,)).fetchone()[0]
+        ids[root] = conn.execute("SELECT id FROM roots WHERE path = ?", (stored,)).fetchone()[0]
     return ids
 
 
@@ -138,7 +146,7 @@ def load_known(conn: sqlite3.Connection) -> dict[str, KnownLocation]:
         "inspection IS NOT NULL, error, missing FROM locations"
     )
     return {
-        path: KnownLocation(
+        path_from_db(path): KnownLocation(
             id, StatKey(dev, ino, size, mtime, nlink), link, file_id, has_insp, error, bool(gone)
         )
         for path, id, dev, ino, size, mtime, nlink, link, file_id, has_insp, error, gone in cur
@@ -193,14 +201,32 @@ def file_hashes(row: sqlite3.Row) -> FileHashes:
 
 
 def upsert_file(conn: sqlite3.Connection, row: FileRow, now: float) -> int:
-    """Insert or refresh the row for these bytes; a known BLAKE3 is never dropped."""
+    """Insert or refresh the row for these bytes; a known BLAKE3 is never dropped.
+
+    Provenance decides which facts win (:mod:`app.core.hashing.provenance`): a
+    row this app hashed is never overwritten from another app's claim, and a
+    claimed row that the app now hashed becomes its own; the other paths that
+    had only the claim are hashed again (they may hold other bytes).
+    """
     h = row.hashes
+    existing = conn.execute(
+        "SELECT id, hash_source FROM files WHERE sha256 = ?", (h.sha256,)
+    ).fetchone()
+    if existing is not None and not is_self_hashed(row.hash_source):
+        if is_self_hashed(existing[1]):
+            return int(existing[0])
+    elif existing is not None and not is_self_hashed(existing[1]):
+        conn.execute(
+            "UPDATE locations SET file_id = NULL, validation = ?, validation_message = ? "
+            "WHERE file_id = ?",
+            (STATUS_PENDING, "not hashed yet", existing[0]),
+        )
     conn.execute(
         "INSERT INTO files (sha256, blake3, autov1, addnet, hash_source, size, format, kind, "
         "family, layout, dtype, has_encoder, validation, validation_message, official_id, "
         "inspection, first_seen, last_seen) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (sha256) DO UPDATE SET "
+        "ON CONFLICT (sha256) DO UPDATE SET hash_source = excluded.hash_source, "
         "blake3 = coalesce(excluded.blake3, blake3), autov1 = coalesce(excluded.autov1, autov1), "
         "addnet = coalesce(excluded.addnet, addnet), size = excluded.size, "
         "format = excluded.format, kind = excluded.kind, family = excluded.family, "
@@ -209,10 +235,11 @@ def upsert_file(conn: sqlite3.Connection, row: FileRow, now: float) -> int:
         "official_id = excluded.official_id, "
         "inspection = coalesce(excluded.inspection, inspection), last_seen = excluded.last_seen",
         (
-            h.sha256, h.blake3, h.autov1 or None, h.addnet, row.hash_source, row.size,
+            h.sha256, h.blake3, h.autov1 or None, h.addnet, text_to_db(row.hash_source), row.size,
             row.format, row.kind, row.family, row.layout, row.dtype,
             None if row.has_encoder is None else int(row.has_encoder),
-            row.validation, row.validation_message, row.official_id, row.inspection, now, now,
+            row.validation, text_to_db(row.validation_message), row.official_id, row.inspection,
+            now, now,
         ),
     )  # fmt: skip
     return int(conn.execute("SELECT id FROM files WHERE sha256 = ?", (h.sha256,)).fetchone()[0])
@@ -235,10 +262,10 @@ def upsert_location(conn: sqlite3.Connection, row: LocationRow, scan_id: int, no
         "error = excluded.error, missing = 0, last_scan = excluded.last_scan, "
         "last_seen = excluded.last_seen",
         (
-            row.path, row.weights_path, int(row.is_folder), row.root_id, row.file_id,
-            row.real_path, row.link_kind, st.dev, st.ino, st.nlink, st.size, st.mtime_ns,
-            row.inspection, row.validation, row.validation_message, row.error,
-            scan_id, now, now,
+            path_to_db(row.path), path_to_db(row.weights_path), int(row.is_folder), row.root_id,
+            row.file_id, path_to_db(row.real_path), row.link_kind, st.dev, st.ino, st.nlink,
+            st.size, st.mtime_ns, row.inspection, row.validation,
+            text_to_db(row.validation_message), text_to_db(row.error), scan_id, now, now,
         ),
     )  # fmt: skip
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.core.downloads.failures import (
+    BodyTooLong,
     RestartNeeded,
     RetryableFailure,
     RetryBudget,
@@ -21,7 +22,7 @@ from app.core.downloads.finalize import place, quarantine
 from app.core.downloads.hashing import Digests
 from app.core.downloads.locks import TargetLock
 from app.core.downloads.meter import ProgressMeter
-from app.core.downloads.partfile import PartFile
+from app.core.downloads.partfile import PartFile, discard_own_parts
 from app.core.downloads.records import (
     PHASE_CHECKING_PART,
     PHASE_CONNECTING,
@@ -41,6 +42,7 @@ from app.core.downloads.urls import check_url_allowed, display_url
 from app.core.errors import UserError
 from app.core.hashing.hasher import hash_file
 from app.core.tasks import CancelToken
+from app.core.write_roots import check_write_folder
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,7 @@ class Downloader:
         """Fetch ``spec`` (resuming its ``.part``); raises UserError or Cancelled."""
         check_url_allowed(spec.url)
         _check_filename(spec.filename)
+        check_write_folder(spec.dest_dir, "a download folder")
         cancel = cancel or CancelToken()
         meter = ProgressMeter(
             spec.filename, progress or no_download_progress, self.tuning.progress_interval
@@ -103,10 +106,10 @@ class Downloader:
             meter.emit(PHASE_VERIFYING, done=part.size)
             digests = part.hasher.digests()
             part.finish()
-        except BaseException:
+        except BaseException as exc:
             part.close()
-            if part.size == 0:
-                part.discard()
+            if part.size == 0 or isinstance(exc, BodyTooLong):
+                part.discard()  # only ever the app's own .part
             raise
         if spec.expected_sha256 and digests.sha256 != spec.expected_sha256.lower():
             raise quarantine(part, spec.target, spec.expected_sha256, digests)
@@ -169,7 +172,7 @@ class Downloader:
                     f"{digests.sha256[:10]}…, the registry expects {spec.expected_sha256[:10]}…); "
                     "move or rename it, then download again"
                 )
-            PartFile(target).discard()
+            discard_own_parts(target)
             return _result(spec, target, digests, started, Tally(), already_present=True)
         size = target.stat().st_size
         if not spec.rename_on_conflict and spec.expected_size not in (None, size):

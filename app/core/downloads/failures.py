@@ -28,6 +28,10 @@ class RetryableFailure(Exception):
         self.retry_after = retry_after
 
 
+class BodyTooLong(UserError):
+    """The server sent more than it announced or than the file can be: stop, never retry."""
+
+
 class RestartNeeded(Exception):
     """The ``.part`` cannot be continued (the file changed upstream): start over now."""
 

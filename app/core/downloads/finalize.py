@@ -41,11 +41,15 @@ class Placed:
 
 
 def quarantine(part: PartFile, target: Path, expected: str, digests: Digests) -> ChecksumMismatch:
-    """Set the bytes aside as ``<name>.quarantined-<sha10>`` and build the error to raise."""
-    aside = target.with_name(f"{target.name}{QUARANTINE_INFIX}{digests.sha256[:10]}")
+    """Set the bytes aside as ``<name>.quarantined-<sha10>`` and build the error to raise.
+
+    A file already under that name (an earlier quarantine, or anything else) is
+    never replaced: a numbered name is used instead.
+    """
     part.close()
-    os.replace(part.path, aside)
-    part.drop_meta()
+    aside = _set_aside(
+        part, target.with_name(f"{target.name}{QUARANTINE_INFIX}{digests.sha256[:10]}")
+    )
     return ChecksumMismatch(
         f"{target.name}: the downloaded file does not match the registry (SHA-256 "
         f"{digests.sha256[:10]}…, expected {expected[:10]}…); it was kept aside as {aside.name} "
@@ -53,6 +57,18 @@ def quarantine(part: PartFile, target: Path, expected: str, digests: Digests) ->
         aside,
         digests.sha256,
     )
+
+
+def _set_aside(part: PartFile, aside: Path) -> Path:
+    for number in range(1, 100):
+        name = aside if number == 1 else aside.with_name(f"{aside.name}-{number}")
+        try:
+            _rename_no_clobber(part.path, name)
+        except FileExistsError:
+            continue
+        part.drop_meta()
+        return name
+    raise UserError(f"could not find a free name to set {part.path} aside")
 
 
 def place(part: PartFile, target: Path, digests: Digests, rename_on_conflict: bool) -> Placed:

@@ -3,7 +3,13 @@
 Beside ``<name>.part`` sits ``<name>.part.json`` with the ETag / Last-Modified
 and total size of the response the bytes came from: a later resume sends them
 in ``If-Range`` so a file that changed upstream is restarted, not spliced.
-The hasher always covers exactly the bytes on disk.
+The hasher always covers exactly the bytes on disk, adopted prefix included,
+so a pinned hash verifies the whole file.
+
+Both files are created exclusively and recorded as the app's own
+(:mod:`app.core.owned_files`). Only those are resumed or removed: a ``.part``
+the app did not create (planted, or a browser's) is left untouched and the
+download uses ``<name>.<random>.part`` beside it instead.
 """
 
 from __future__ import annotations
@@ -12,16 +18,21 @@ import errno
 import io
 import json
 import os
+import secrets
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from app.core.downloads.hashing import StreamHasher, hash_prefix
 from app.core.downloads.writeback import Writeback
 from app.core.errors import UserError
+from app.core.owned_files import Identity, create_exclusive, forget, is_ours, remove_ours
 from app.core.tasks import CancelToken
 
 PART_SUFFIX = ".part"
 META_SUFFIX = ".part.json"
+_OTHER_SLOTS = 8  # randomised names tried when ``<name>.part`` holds a foreign file
+_TOKEN_HEX = 8
 
 
 @dataclass(frozen=True)
@@ -49,13 +60,19 @@ class PartFile:
     """Append-only writer for ``<target>.part`` with its hasher and sidecar."""
 
     def __init__(self, target: Path, *, fsync: bool = True) -> None:
+        self.target = target
         self.path = target.with_name(target.name + PART_SUFFIX)
-        self.meta_path = target.with_name(target.name + META_SUFFIX)
         self.validator: Validator | None = None
         self.hasher = StreamHasher()
         self._fsync = fsync
         self._handle: io.FileIO | None = None
         self._writeback: Writeback | None = None
+        self._identity: Identity | None = None  # set while the .part at ``path`` is ours
+
+    @property
+    def meta_path(self) -> Path:
+        """The sidecar beside the current ``.part``."""
+        return self.path.with_name(self.path.name + ".json")
 
     @property
     def size(self) -> int:
@@ -63,13 +80,17 @@ class PartFile:
         return self.hasher.size
 
     def load_existing(self, cancel: CancelToken | None = None) -> int:
-        """Adopt a resumable ``.part`` (hashing its bytes once) and return its size.
+        """Adopt the app's own resumable ``.part`` (hashing its bytes once); return its size.
 
-        A ``.part`` with no readable sidecar cannot be proven to match the remote
-        file, so it is discarded.
+        An own ``.part`` whose sidecar is missing or cannot be trusted is
+        discarded; a ``.part`` the app did not create is never adopted nor touched.
         """
+        found = next(own_parts(self.target), None)
+        if found is None:
+            return 0
+        self.path, self._identity = found
         validator = self._read_meta()
-        length = self.path.stat().st_size if self.path.exists() else 0
+        length = self.path.stat().st_size
         if validator is None or not validator.resumable or length == 0:
             self.discard()
             return 0
@@ -83,9 +104,10 @@ class PartFile:
     def restart(self, validator: Validator) -> None:
         """Start over at byte 0 for a response described by ``validator``."""
         self.close()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("wb"):
-            pass
+        if self._identity is not None and is_ours(self.path, self._identity):
+            os.truncate(self.path, 0)
+        else:
+            self._claim_slot()
         self.hasher = StreamHasher()
         self.validator = validator
         self._write_meta(validator)
@@ -122,20 +144,49 @@ class PartFile:
             self._handle = None
 
     def discard(self) -> None:
-        """Delete the ``.part`` and its sidecar."""
+        """Delete the ``.part`` and its sidecar, if they are the app's own."""
         self.close()
-        self.path.unlink(missing_ok=True)
-        self.meta_path.unlink(missing_ok=True)
+        if self._identity is not None:
+            remove_ours(self.path, self._identity)
+        remove_ours(self.meta_path)
+        self._identity = None
         self.hasher = StreamHasher()
         self.validator = None
 
     def drop_meta(self) -> None:
         """Remove the sidecar once the bytes left the ``.part`` name."""
-        self.meta_path.unlink(missing_ok=True)
+        remove_ours(self.meta_path)
+        forget(self.path)
+        self._identity = None
+
+    def _claim_slot(self) -> None:
+        """Create a new ``.part`` (and no sidecar yet) under a name nothing else holds."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        default = self.target.with_name(self.target.name + PART_SUFFIX)
+        for path in [default] + [_other_slot(self.target) for _ in range(_OTHER_SLOTS)]:
+            meta = path.with_name(path.name + ".json")
+            if os.path.lexists(meta) and not remove_ours(meta):
+                continue  # a sidecar that is not the app's: leave the pair alone
+            try:
+                fd, identity = create_exclusive(path)
+            except FileExistsError:
+                continue
+            os.close(fd)
+            self.path, self._identity = path, identity
+            return
+        raise UserError(f"cannot create a partial file for {self.target}: every name is taken")
 
     def _open(self) -> io.FileIO:
         if self._handle is None:
-            handle = io.FileIO(self.path, "r+b" if self.path.exists() else "w+b")
+            if self._identity is None:
+                raise UserError(f"{self.path} is not this download's partial file")
+            try:
+                handle = io.FileIO(self.path, "r+b")
+            except OSError as exc:
+                raise UserError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+            if Identity.of_fd(handle.fileno()) != self._identity:
+                handle.close()
+                raise UserError(f"{self.path} was replaced by another file; not writing into it")
             if os.fstat(handle.fileno()).st_size != self.size:
                 # Only when needed: ext4 flushes a file truncated to 0 on close.
                 handle.truncate(self.size)
@@ -145,6 +196,8 @@ class PartFile:
         return self._handle
 
     def _read_meta(self) -> Validator | None:
+        if not is_ours(self.meta_path):
+            return None
         try:
             raw = json.loads(self.meta_path.read_text(encoding="utf-8"))
             total = raw.get("total")
@@ -157,7 +210,52 @@ class PartFile:
             return None
 
     def _write_meta(self, validator: Validator) -> None:
-        self.meta_path.write_text(json.dumps(asdict(validator)), encoding="utf-8")
+        data = json.dumps(asdict(validator)).encode("utf-8")
+        meta = self.meta_path
+        if is_ours(meta):
+            fd = os.open(meta, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_BINARY", 0))
+        else:
+            try:
+                fd, _identity = create_exclusive(meta)
+            except FileExistsError as exc:
+                raise UserError(f"{meta} appeared and is not this app's; not resuming") from exc
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+
+
+def own_parts(target: Path) -> Iterator[tuple[Path, Identity]]:
+    """The app's own ``.part`` files for ``target`` (the plain name first) with identities."""
+    plain = target.name + PART_SUFFIX
+    try:
+        names = sorted(os.listdir(target.parent), key=lambda n: (n != plain, n))
+    except OSError:
+        return
+    for name in names:
+        if name == plain or _is_other_slot(target.name, name):
+            identity = Identity.of_path(target.parent / name)
+            if identity is not None and is_ours(target.parent / name, None):
+                yield target.parent / name, identity
+
+
+def discard_own_parts(target: Path) -> int:
+    """Remove every ``.part`` (and sidecar) of ``target`` that the app made; return how many."""
+    count = 0
+    for path, identity in list(own_parts(target)):
+        count += remove_ours(path, identity)
+        remove_ours(path.with_name(path.name + ".json"))
+    return count
+
+
+def _other_slot(target: Path) -> Path:
+    return target.with_name(f"{target.name}.{secrets.token_hex(_TOKEN_HEX // 2)}{PART_SUFFIX}")
+
+
+def _is_other_slot(target_name: str, name: str) -> bool:
+    head, tail = target_name + ".", PART_SUFFIX
+    if not (name.startswith(head) and name.endswith(tail)):
+        return False
+    token = name[len(head) : -len(tail)]
+    return len(token) == _TOKEN_HEX and all(c in "0123456789abcdef" for c in token)
 
 
 def _disk_error(exc: OSError, path: Path) -> UserError:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from app.core.downloads.downloader import CompletionHook, Downloader
 from app.core.downloads.locks import TargetLock
-from app.core.downloads.partfile import PartFile
+from app.core.downloads.partfile import discard_own_parts
 from app.core.downloads.queue_store import (
     RESUMABLE_STATES,
     STATE_CANCELLED,
@@ -136,7 +136,7 @@ class DownloadQueue:
             self._save()
         if delete_partial and job.record.state != STATE_DONE:
             with TargetLock(job.record.spec.target):
-                PartFile(job.record.spec.target).discard()
+                discard_own_parts(job.record.spec.target)
 
     def shutdown(self, timeout: float = 10.0) -> None:
         """Stop running jobs as ``interrupted`` (resumable after a restart) and wait."""

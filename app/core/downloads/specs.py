@@ -17,11 +17,13 @@ from app.core.downloads.filenames import (
     sanitize_filename,
 )
 from app.core.downloads.records import DownloadSpec
+from app.core.downloads.redirects import send_checked
 from app.core.downloads.session import make_session
 from app.core.downloads.settings import DownloadSettings, load_download_settings
 from app.core.downloads.urls import apply_mirror, check_url_allowed
 from app.core.errors import UserError
 from app.core.registry import GENERIC_FILENAMES, KnownVae
+from app.core.write_roots import check_write_folder
 
 PROBE_TIMEOUT = (10.0, 10.0)
 
@@ -30,7 +32,9 @@ def default_dest_dir() -> Path:
     """The app's own library folder for VAEs (wherever the user moved the library)."""
     from app.core.library.settings import library_root
 
-    return library_root() / "VAE"
+    root = library_root()
+    check_write_folder(root, "the library")
+    return root / "VAE"
 
 
 def spec_for_entry(
@@ -87,8 +91,10 @@ def spec_for_url(
 def _probe_name(url: str, settings: DownloadSettings) -> str | None:
     try:
         with make_session(settings) as session:
-            response = session.head(url, allow_redirects=True, timeout=PROBE_TIMEOUT)
-    except requests.RequestException:
+            response = send_checked(
+                session, "HEAD", url, headers={}, timeout=PROBE_TIMEOUT, stream=False
+            )
+    except (requests.RequestException, UserError):
         return None  # the download itself will report the problem
     if not response.ok:
         return None

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 
 import requests
 
-from app.core.errors import Cancelled
+from app.core.downloads.redirects import send_checked
+from app.core.errors import Cancelled, UserError
 from app.core.tasks import CancelToken
 
 POLL_S = 0.05
@@ -66,6 +67,8 @@ class BodyReader:
         while not self._ready.wait(POLL_S):
             self._check(cancel)
         self._check(cancel)
+        if isinstance(self._error, UserError):
+            raise self._error  # a refused address: a fact, not the network's weather
         if self._error is not None:
             raise NetworkError(self._error)
         assert self._response is not None
@@ -102,7 +105,9 @@ class BodyReader:
     def _run(self) -> None:
         session, url, headers, timeout = self._request
         try:
-            response = session.get(url, headers=headers, stream=True, timeout=timeout)
+            response = send_checked(
+                session, "GET", url, headers=headers, timeout=timeout, stream=True
+            )
         except BaseException as exc:  # handed to the caller, who classifies it
             self._error = exc
             self._ready.set()

@@ -3,6 +3,11 @@
 A 206 is only appended when its Content-Range starts exactly at the ``.part``'s
 size and names the same total; a 200 (Range ignored, or ``If-Range`` saw a
 changed file) restarts the ``.part`` from byte 0 with the same response.
+
+The body may never grow the ``.part`` past the size the server announced
+(Content-Length or Content-Range), nor past the registry's size for the file,
+nor, when neither is known, past a hard cap and the free space: a server that
+sends more is refused at once, it is not a network problem to retry.
 """
 
 from __future__ import annotations
@@ -14,7 +19,12 @@ from pathlib import Path
 
 import requests
 
-from app.core.downloads.failures import RestartNeeded, RetryableFailure, status_failure
+from app.core.downloads.failures import (
+    BodyTooLong,
+    RestartNeeded,
+    RetryableFailure,
+    status_failure,
+)
 from app.core.downloads.meter import ProgressMeter
 from app.core.downloads.partfile import PartFile, Validator
 from app.core.downloads.session import token_sent
@@ -41,6 +51,8 @@ class Tuning:
     progress_interval: float = 0.25
     fsync: bool = True
     free_space_margin: int = 16 << 20
+    # A body of unknown size stops here: above the largest single-file checkpoints (~24 GB).
+    max_unknown_size: int = 32 << 30
 
 
 @dataclass
@@ -73,8 +85,11 @@ def run_attempt(
             return
         _check_size(total, expected_size, url)
         ensure_free_space(part.path.parent, (total or 0) - part.size, tuning.free_space_margin)
+        limit = body_limit(part, total, expected_size, tuning)
         meter.reset_window(part.size)
         for chunk in reader.chunks(cancel):
+            if part.size + len(chunk) > limit.size:
+                raise BodyTooLong(limit.refusal(url))
             part.write(chunk)
             tally.transferred += len(chunk)
             meter.update(part.size)
@@ -82,6 +97,37 @@ def run_attempt(
             raise RetryableFailure(f"the connection ended early ({part.size:,} of {total:,} bytes)")
     finally:
         reader.abort()
+
+
+@dataclass(frozen=True)
+class BodyLimit:
+    """The most bytes the ``.part`` may hold for this response, and where that comes from."""
+
+    size: int
+    source: str  # "announced", "expected" or "cap"
+
+    def refusal(self, url: str) -> str:
+        """The message for a body that went past the limit."""
+        where = display_url(url)
+        if self.source == "announced":
+            said = f"more than the {self.size:,} bytes it announced"
+        elif self.source == "expected":
+            said = f"more than the {self.size:,} bytes the registry lists for this file"
+        else:
+            said = f"more than {_size(self.size)} without announcing a size"
+        return f"the server sent {said} ({where}): refused, the partial file was removed"
+
+
+def body_limit(
+    part: PartFile, total: int | None, expected: int | None, tuning: Tuning
+) -> BodyLimit:
+    """The tightest of the announced size, the registry's size, or the cap and free space."""
+    if total is not None:
+        return BodyLimit(total, "announced")
+    if expected is not None:
+        return BodyLimit(expected, "expected")
+    room = shutil.disk_usage(part.path.parent).free - tuning.free_space_margin
+    return BodyLimit(max(0, min(tuning.max_unknown_size, part.size + room)), "cap")
 
 
 def _range_headers(part: PartFile) -> dict[str, str]:

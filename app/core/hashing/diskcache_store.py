@@ -17,14 +17,22 @@ import sqlite3
 import time
 from pathlib import Path
 
-from app.core.hashing.plain_pickle import UnsafePickle, loads_plain
+from app.core.hashing.plain_pickle import MAX_PICKLE_BYTES, UnsafePickle, loads_plain
 
 log = logging.getLogger(__name__)
 
 DB_NAME = "cache.db"
 MODE_RAW = 1
 MODE_PICKLE = 4
-_QUERY = "SELECT key, raw, expire_time, mode, filename, value FROM Cache"
+# A hash entry is a title and a ~100-byte pickle; bigger rows (or an endless table) are not
+# read at all, so a planted cache.db cannot make the scan load gigabytes.
+MAX_KEY_BYTES = 4096
+MAX_ROWS = 200_000
+_QUERY = (
+    "SELECT key, raw, expire_time, mode, filename, value FROM Cache "
+    f"WHERE length(key) <= {MAX_KEY_BYTES} "
+    f"AND (value IS NULL OR length(value) <= {MAX_PICKLE_BYTES}) LIMIT {MAX_ROWS}"
+)
 
 
 def read_store(directory: Path) -> dict[str, object]:

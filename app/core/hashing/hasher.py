@@ -22,6 +22,7 @@ from blake3 import blake3 as Blake3
 
 from app.core.hashing.pipeline import BlockFeeder, InlineFeeder, ThreadFeeder
 from app.core.hashing.records import FileHashes
+from app.core.safe_open import open_regular
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 
 BLOCK_SIZE = 1 << 20
@@ -39,14 +40,14 @@ def autov2(sha256: str) -> str:
 
 def autov1_of(path: Path) -> str:
     """A1111's legacy ``model_hash``: SHA-256 of 64 KiB at 1 MiB, first 8 hex."""
-    with open(path, "rb") as f:
+    with open_regular(path) as f:  # never a FIFO or /dev/zero: reading those never ends
         f.seek(AUTOV1_OFFSET)
         return hashlib.sha256(f.read(AUTOV1_LENGTH)).hexdigest()[:8]
 
 
 def addnet_of(path: Path) -> str | None:
     """The safetensors hash that skips the JSON header; None if the header is invalid."""
-    with open(path, "rb", buffering=0) as f:
+    with open_regular(path, buffering=0) as f:
         start = _addnet_start(f.read(8), os.fstat(f.fileno()).st_size)
         if start is None:
             return None
@@ -74,8 +75,9 @@ def hash_file(
     """Hash ``path`` in one pass; progress after each block; raise Cancelled when asked.
 
     ``addnet`` is computed only for ``.safetensors`` files (it is defined on them).
+    Raises :class:`~app.core.safe_open.NotRegularFile` for a FIFO, socket or device.
     """
-    with open(path, "rb", buffering=0) as f:
+    with open_regular(path, buffering=0) as f:
         size = os.fstat(f.fileno()).st_size
         _advise_sequential(f.fileno())
         run = _Run(f, size, block_size, safetensors=Path(path).suffix.lower() == ".safetensors")

@@ -2,9 +2,11 @@
 
 A1111 <= 1.8 keeps ``<root>/cache.json``; A1111 >= 1.9, Forge and reForge a
 diskcache store in ``<root>/cache/hashes/``; SD.Next ``<root>/data/cache.json``.
-All hold ``{title: {"mtime", "sha256"}}``. Titles are ``<kind>/<name>`` with
-``name`` relative to that UI's folder for the kind, in OS separators (SD.Next
-may drop the extension). A1111 keeps every VAE under the bare title "vae".
+All hold ``{title: {"mtime", "sha256"}}`` (none records the file's size today;
+a ``size`` in bytes, if an entry has one, is read so it can be checked).
+Titles are ``<kind>/<name>`` with ``name`` relative to that UI's folder for
+the kind, in OS separators (SD.Next may drop the extension). A1111 keeps every
+VAE under the bare title "vae".
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ from pathlib import Path
 from app.core.hashing.diskcache_store import read_store
 
 log = logging.getLogger(__name__)
+
+MAX_CACHE_JSON_BYTES = 64 << 20
+"""A1111's cache.json also keeps safetensors headers it read (a few MB is normal); past this
+parsing it would cost hundreds of MB, for hashes that only ever save hashing a checkpoint."""
 
 EXACT = 1_000
 """Match depth for a title whose default-folder path resolves to the file itself."""
@@ -40,6 +46,7 @@ class CacheEntry:
     sha256: str
     source: str
     root: Path
+    size: int | None = None
 
     def name_parts(self) -> list[str]:
         """The title's path after ``<kind>/``, split; [] for kind-only titles like "vae"."""
@@ -73,8 +80,11 @@ def _json_hashes(json_file: Path) -> dict:
     if not json_file.is_file():
         return {}
     try:
+        if json_file.stat().st_size > MAX_CACHE_JSON_BYTES:
+            log.warning("%s is larger than %d bytes; not read", json_file, MAX_CACHE_JSON_BYTES)
+            return {}
         data = json.loads(json_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # RecursionError: absurd nesting
         log.info("cannot read %s: %s", json_file, exc)
         return {}
     section = data.get("hashes") if isinstance(data, dict) else None
@@ -88,7 +98,9 @@ def _entries(section: dict, source: str, root: Path) -> list[CacheEntry]:
             continue
         mtime, sha = value.get("mtime"), value.get("sha256")
         if isinstance(mtime, int | float) and not isinstance(mtime, bool) and isinstance(sha, str):
-            entries.append(CacheEntry(title, float(mtime), sha.lower(), source, root))
+            size = value.get("size")
+            size = size if isinstance(size, int) and not isinstance(size, bool) else None
+            entries.append(CacheEntry(title, float(mtime), sha.lower(), source, root, size))
     return entries
 
 

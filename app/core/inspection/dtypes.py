@@ -11,6 +11,8 @@ SAFETENSORS_DTYPES: dict[str, tuple[str, int]] = {
     "F8_E4M3": ("float8_e4m3fn", 8),
     "F8_E5M2": ("float8_e5m2", 8),
     "F8_E8M0": ("float8_e8m0fnu", 8),
+    "F8_E4M3FNUZ": ("float8_e4m3fnuz", 8),
+    "F8_E5M2FNUZ": ("float8_e5m2fnuz", 8),
     "F6_E2M3": ("float6_e2m3", 6),
     "F6_E3M2": ("float6_e3m2", 6),
     "F4": ("float4_e2m1", 4),

@@ -1,7 +1,9 @@
 """Inspect any path (file or diffusers folder) without running anything stored in it.
 
 Bad files never raise: what is wrong goes into ``Inspection.problems``. Only a path that
-does not exist or cannot be opened raises :class:`UserError`.
+does not exist or cannot be opened raises :class:`UserError`, and so does a FIFO, socket
+or device file (or a link to one), which is never opened: reading it would block or
+never end (:class:`~app.core.safe_open.NotRegularFile`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from app.core.inspection.records import (
 from app.core.inspection.safe_load import checked_scan, load_state_dict
 from app.core.inspection.safetensors_header import read_header
 from app.core.inspection.torch_file import read_torch_contents
+from app.core.safe_open import NotRegularFile, regular_stat, special_kind
 
 
 @dataclass
@@ -40,16 +43,30 @@ def inspect_path(path: str | Path, *, check_nan: bool = False) -> Inspection:
     if path.is_dir():
         return _inspect_folder(path, check_nan)
     try:
-        size = path.stat().st_size
+        size = regular_stat(path).st_size
         fmt = formats.sniff(path)
     except FileNotFoundError:
         raise UserError(f"{path} does not exist") from None
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return _inspect_file(path, fmt, size, name_hints(path), formats.sibling_config(path), check_nan)
+    config = formats.sibling_config(path) if _config_kind(path.parent) is None else None
+    return _inspect_file(path, fmt, size, name_hints(path), config, check_nan)
+
+
+def _config_kind(folder: Path) -> str | None:
+    """What ``folder``'s config.json is when it is a FIFO or device (then it is not read)."""
+    config = folder / "config.json"
+    try:
+        return special_kind(config, config.stat())
+    except OSError:
+        return None  # absent or unreadable: the config reader copes with that
 
 
 def _inspect_folder(folder: Path, check_nan: bool) -> Inspection:
+    for candidate in (folder, folder / "vae"):
+        what = _config_kind(candidate)
+        if what is not None and what != "folder":
+            raise NotRegularFile(candidate / "config.json", what)
     model = formats.find_diffusers_folder(folder)
     if model is None:
         problem = Problem(PROBLEM_UNKNOWN_FORMAT, "folder holds no diffusion_pytorch_model file")
@@ -82,6 +99,8 @@ def _inspect_file(path, fmt, size, names, config, check_nan) -> Inspection:
             _check_nan(inspection, path, parsed)
     except BadFile as bad:
         inspection.problems.append(bad.problem)
+    except NotRegularFile as swapped:  # replaced by a FIFO or device after the first check
+        inspection.problems.append(Problem(PROBLEM_UNREADABLE, str(swapped)))
     except OSError as exc:
         inspection.problems.append(Problem(PROBLEM_UNREADABLE, f"read failed: {exc}"))
     return inspection
@@ -114,6 +133,11 @@ def _apply(inspection: Inspection, result: Classification) -> None:
         result.tensor_count,
     )
     inspection.problems.extend(result.problems)
+    # What the family is (vae_families facts): name, modality, latent shape, who loads it.
+    inspection.family_name, inspection.modality = result.family_name, result.modality
+    inspection.spatial_compression = result.spatial_compression
+    inspection.temporal_compression = result.temporal_compression
+    inspection.has_decoder, inspection.usable_by = result.has_decoder, list(result.usable_by)
 
 
 def _check_nan(inspection: Inspection, path: Path, parsed: _Parsed) -> None:

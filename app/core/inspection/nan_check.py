@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.core.inspection.records import PROBLEM_NAN_OR_INF, Problem
+from app.core.inspection.failure import BadFile
+from app.core.inspection.records import PROBLEM_NAN_OR_INF, PROBLEM_UNSUPPORTED_TENSOR, Problem
 from app.core.inspection.safetensors_header import SafetensorsHeader
+from app.core.inspection.tensor_layout import first_unsupported
+from app.core.safe_open import open_regular
 from app.core.tasks import CancelToken
+
+if TYPE_CHECKING:
+    import torch
 
 _CHUNK_BYTES = 8 * 1024 * 1024
 
@@ -53,7 +60,7 @@ def scan_safetensors(
 ) -> NonFinite:
     """Stream every floating tensor of a validated safetensors file."""
     total, first = 0, None
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:  # never a FIFO or device: those never end
         for name, (begin, end) in sorted(header.offsets.items(), key=lambda kv: kv[1]):
             mask = _MASKS.get(header.source_dtypes[name])
             if mask is None:
@@ -82,15 +89,34 @@ def _count_range(fh, length: int, view: type, mask: int, cancel: CancelToken | N
 
 
 def scan_tensors(tensors: dict) -> NonFinite:
-    """Count non-finite values in loaded torch tensors (floating dtypes only)."""
+    """Count non-finite values in loaded torch tensors (floating dtypes only).
+
+    Raises :class:`BadFile` (``unsupported-tensor``) for a meta, sparse or nested
+    tensor, or one torch cannot test, before counting anything.
+    """
+    reason = first_unsupported(tensors)
+    if reason is not None:
+        raise BadFile(PROBLEM_UNSUPPORTED_TENSOR, f"cannot check for NaN/Inf: {reason}")
     total, first = 0, None
     for name, tensor in tensors.items():
         if not (tensor.is_floating_point() or tensor.is_complex()):
             continue
-        if tensor.element_size() == 1:  # float8: isfinite is not implemented for it
-            tensor = tensor.float()
-        bad = int((~tensor.isfinite()).sum())
+        bad = _count_tensor(name, tensor)
         if bad and first is None:
             first = name
         total += bad
     return NonFinite(total, first)
+
+
+def _count_tensor(name: str, tensor: torch.Tensor) -> int:
+    try:
+        if tensor.element_size() == 1:  # float8: isfinite is not implemented for it
+            tensor = tensor.float()
+        return int((~tensor.isfinite()).sum())
+    except (RuntimeError, NotImplementedError, TypeError) as exc:  # torch's "not for this dtype"
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BadFile(
+            PROBLEM_UNSUPPORTED_TENSOR,
+            f"cannot check tensor {name!r} ({str(tensor.dtype).removeprefix('torch.')}) "
+            f"for NaN/Inf: {first_line[:200]}",
+        ) from None

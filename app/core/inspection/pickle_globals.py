@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from app.core.inspection.dtypes import STORAGE_DTYPES, TORCH_DTYPE_NAMES
 
-_TENSOR_REBUILDERS = (
+TENSOR_REBUILDERS = (
     "_rebuild_parameter",
     "_rebuild_parameter_with_state",
     "_rebuild_qtensor",
@@ -61,7 +61,7 @@ SAFE_GLOBALS: frozenset[str] = frozenset(
         "torch.storage.UntypedStorage",
         "torch.storage.TypedStorage",
         *(f"torch.{name}" for name in TORCH_DTYPE_NAMES),
-        *(f"torch._utils.{name}" for name in _TENSOR_REBUILDERS),
+        *(f"torch._utils.{name}" for name in TENSOR_REBUILDERS),
         *(f"torch.{name}" for name in _QSCHEMES),
         *(f"{mod}.{name}" for mod in ("torch", "torch.cuda") for name in STORAGE_DTYPES),
         *(f"{mod}.{c}Tensor" for mod in ("torch", "torch.cuda") for c in _TENSOR_CLASSES),

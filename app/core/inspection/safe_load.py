@@ -3,7 +3,9 @@
 safetensors files are validated first and then loaded with safetensors; torch files are
 loaded only after the opcode scan found nothing outside the weights-only allow-list, and
 then still with ``torch.load(weights_only=True)``, so two independent guards must both fail
-before anything from a file could run.
+before anything from a file could run. The scan reads records the way torch's own zip
+reader does and refuses archives where readers could disagree, so torch opens the bytes
+that were scanned; the file's identity is compared before and after the load.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from app.core.inspection import formats
 from app.core.inspection.failure import BadFile
 from app.core.inspection.pickle_globals import describe_unsafe
 from app.core.inspection.safetensors_header import read_header
-from app.core.inspection.torch_file import read_torch_contents
-from app.core.inspection.torch_scan import TorchScan, scan_torch_file
+from app.core.inspection.torch_file import MAX_ENTRIES, read_torch_contents
+from app.core.inspection.torch_scan import FORMAT_TAR, TorchScan, file_identity, scan_torch_file
 
 if TYPE_CHECKING:
     import torch
@@ -83,6 +85,12 @@ def checked_scan(path: Path) -> TorchScan:
     scan = scan_torch_file(path)
     if scan.unsafe:
         raise BadFile(PROBLEM_UNSAFE_PICKLE, describe_unsafe(scan.unsafe))
+    if scan.format == FORMAT_TAR:
+        raise BadFile(
+            PROBLEM_UNKNOWN_FORMAT,
+            "a torch file in the pre-1.0 tar format: weights-only loading refuses it "
+            "(re-save it with a current torch)",
+        )
     if not scan.is_torch_save:
         raise BadFile(PROBLEM_UNKNOWN_FORMAT, "a plain Python pickle, not a torch.save file")
     return scan
@@ -95,11 +103,24 @@ def _torch_load(path: Path, scan: TorchScan, device: str) -> object:
     # mmap only for zips whose members are stored: torch mmaps a deflated member's
     # compressed bytes as if they were tensor data. Legacy pickles cannot be mmapped.
     mmap = scan.format == formats.FORMAT_TORCH_ZIP and scan.uncompressed
+    _same_file(path, scan)
     try:
         with torch.serialization.safe_globals(allowed):
-            return torch.load(path, map_location=device, weights_only=True, mmap=mmap)
+            obj = torch.load(path, map_location=device, weights_only=True, mmap=mmap)
     except Exception as exc:  # torch raises many types for damaged files
         raise UserError(f"cannot load {path.name}: {exc}") from None
+    _same_file(path, scan)
+    return obj
+
+
+def _same_file(path: Path, scan: TorchScan) -> None:
+    """Torch must read the file that was scanned, not one swapped in since."""
+    try:
+        same = file_identity(path.stat()) == scan.identity
+    except OSError:
+        same = False
+    if not same:
+        raise UserError(f"cannot load {path.name}: the file changed while it was being loaded")
 
 
 def _numpy_globals() -> list:
@@ -115,15 +136,21 @@ def _numpy_globals() -> list:
     return found
 
 
-def _flatten_tensors(obj: object, prefix: str = "", depth: int = 0) -> dict[str, torch.Tensor]:
+def _flatten_tensors(obj: object) -> dict[str, torch.Tensor]:
+    """Tensors by dotted name; the scan's metadata pass already bounded how many there are."""
     import torch
 
-    if isinstance(obj, torch.Tensor):
-        return {prefix: obj}
     out: dict[str, torch.Tensor] = {}
-    if isinstance(obj, dict) and depth < 8:
-        for key, value in obj.items():
-            out.update(
-                _flatten_tensors(value, f"{prefix}.{key}" if prefix else str(key), depth + 1)
-            )
+    pending: list[tuple[object, str, int]] = [(obj, "", 0)]
+    visits = 0
+    while pending:
+        item, prefix, depth = pending.pop()
+        visits += 1
+        if visits > MAX_ENTRIES:
+            raise UserError(f"the file names more than {MAX_ENTRIES:,} entries")
+        if isinstance(item, torch.Tensor):
+            out[prefix] = item
+        elif isinstance(item, dict) and depth < 8:
+            for key, value in reversed(list(item.items())):
+                pending.append((value, f"{prefix}.{key}" if prefix else str(key), depth + 1))
     return out

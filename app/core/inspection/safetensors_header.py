@@ -4,15 +4,27 @@ A safetensors file is an 8-byte little-endian header length, a JSON header, then
 data area. Reading only the header keeps inspection of multi-GB files instant; the checks
 here catch the same inconsistencies the safetensors library would refuse at load time,
 but with messages that say what is wrong (e.g. an interrupted download).
+
+The rules mirror the loader that will open the file, huggingface/safetensors
+``safetensors/src/tensor.rs`` (``read_metadata``, ``Metadata::validate``, ``TensorInfo``)
+with serde_json underneath: header at most 100,000,000 bytes, sizes and offsets are
+64-bit unsigned integers, ``__metadata__`` maps strings to strings, no field twice in a
+tensor entry, no NaN/Infinity, nesting below serde_json's 128 levels, the element count
+folded dimension by dimension without overflow, ``elements * bits`` a whole number of
+bytes equal to the span, spans tiling the data area to the end of the file. Where that
+loader is more lenient (a tensor name twice, nesting 64-127 deep, a number with more
+than 20 digits in a field it ignores, a dimension torch's int64 sizes cannot hold) the
+file is refused too: no real writer produces it.
 """
 
 from __future__ import annotations
 
-import json
+import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.bounded_json import BoundedJsonError, loads_bounded
 from app.core.inspection.dtypes import SAFETENSORS_DTYPES
 from app.core.inspection.failure import BadFile
 from app.core.inspection.records import (
@@ -21,8 +33,18 @@ from app.core.inspection.records import (
     PROBLEM_TRUNCATED,
     TensorInfo,
 )
+from app.core.safe_open import open_regular
 
-MAX_HEADER_BYTES = 100 * 1024 * 1024
+MAX_HEADER_BYTES = 100_000_000  # the loader's MAX_HEADER_SIZE
+# What this app parses: real headers, training metadata included, stay under a few MB, and
+# json.loads of 100 MB of text with one emoji in it needs ~900 MB (4-byte characters, twice).
+MAX_PARSED_HEADER_BYTES = 32 << 20
+MAX_HEADER_DEPTH = 64  # a real header nests 3 deep (object, tensor entry, shape)
+MAX_HEADER_VALUES = 2_000_000  # ~200,000 tensor entries; bounds the parse to ~150 MB
+MAX_NUMBER_DIGITS = 20  # 2**64 - 1 has 20 digits
+MAX_DIMENSION = 2**63 - 1  # torch sizes are int64
+MAX_BITS = 2**64 - 1  # the loader computes elements * bits in a 64-bit usize
+_LONE_SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
 @dataclass(frozen=True)
@@ -40,7 +62,7 @@ class SafetensorsHeader:
 def read_header(path: str | Path) -> SafetensorsHeader:
     """Parse and validate the header of ``path``; raise :class:`BadFile` when it is bad."""
     path = Path(path)
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:  # never a FIFO or device: those never end
         size = fh.seek(0, 2)
         fh.seek(0)
         length = _read_length(fh.read(8), size)
@@ -76,16 +98,29 @@ def _read_length(prefix: bytes, size: int) -> int:
             f"file is {size:,} bytes but its header alone needs {8 + length:,}: "
             "the file was cut short (interrupted download or copy?)",
         )
+    if length > MAX_PARSED_HEADER_BYTES:
+        raise BadFile(
+            PROBLEM_HEADER_TOO_LARGE,
+            f"header is {length:,} bytes, more than the {MAX_PARSED_HEADER_BYTES:,} this app "
+            "reads (real headers, training metadata included, stay under a few MB)",
+        )
     return length
 
 
 def _decode_json(raw: bytes) -> dict:
     try:
-        header = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise BadFile(PROBLEM_CORRUPT, f"header is not UTF-8 (byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise BadFile(PROBLEM_CORRUPT, f"header is not valid JSON ({exc.msg})") from None
+        header = loads_bounded(
+            raw,
+            max_bytes=MAX_PARSED_HEADER_BYTES,
+            max_depth=MAX_HEADER_DEPTH,
+            max_values=MAX_HEADER_VALUES,
+            max_int_digits=MAX_NUMBER_DIGITS,
+            strict=True,
+        )
+    except BoundedJsonError as exc:
+        raise BadFile(
+            PROBLEM_CORRUPT, f"header {exc.message}: not a loadable safetensors header"
+        ) from None
     if not isinstance(header, dict):
         raise BadFile(PROBLEM_CORRUPT, "header is JSON but not an object")
     return header
@@ -98,10 +133,11 @@ def _parse_entries(header: dict):
     for name, entry in header.items():
         if name == "__metadata__":
             continue
+        _check_text(name, "a tensor name")
         code, shape, begin, end = _parse_entry(name, entry)
         dtype, bits = SAFETENSORS_DTYPES[code]
         info = TensorInfo(name=name, dtype=dtype, shape=shape)
-        expected = (info.numel * bits + 7) // 8
+        expected = _span_bytes(name, code, shape, bits)
         if end - begin != expected:
             raise BadFile(
                 PROBLEM_CORRUPT,
@@ -112,22 +148,68 @@ def _parse_entries(header: dict):
     return tensors, offsets, codes
 
 
+def _span_bytes(name: str, code: str, shape: tuple[int, ...], bits: int) -> int:
+    """Bytes the loader expects, folding the element count as it does (overflow = refused)."""
+    count = 1
+    for dim in shape:
+        count *= dim
+        if count > MAX_DIMENSION:
+            raise BadFile(
+                PROBLEM_CORRUPT,
+                f"tensor {name!r} has shape {_short(shape)} whose element count overflows "
+                "64 bits: the loader refuses it",
+            )
+    if count * bits > MAX_BITS:
+        raise BadFile(
+            PROBLEM_CORRUPT,
+            f"tensor {name!r}: {count:,} {code} elements overflow 64 bits of size",
+        )
+    if count * bits % 8:
+        raise BadFile(
+            PROBLEM_CORRUPT,
+            f"tensor {name!r}: {count:,} {code} elements ({bits} bits each) do not fill "
+            "whole bytes: the loader refuses it",
+        )
+    return count * bits // 8
+
+
 def _parse_entry(name: str, entry: object) -> tuple[str, tuple[int, ...], int, int]:
     if not isinstance(entry, dict):
         raise BadFile(PROBLEM_CORRUPT, f"tensor {name!r}: header entry is not an object")
     code, shape, span = entry.get("dtype"), entry.get("shape"), entry.get("data_offsets")
-    if code not in SAFETENSORS_DTYPES:
-        raise BadFile(PROBLEM_CORRUPT, f"tensor {name!r} has unknown dtype {code!r}")
+    if not isinstance(code, str) or code not in SAFETENSORS_DTYPES:
+        raise BadFile(PROBLEM_CORRUPT, f"tensor {name!r} has unknown dtype {_short(code)}")
     if not isinstance(shape, list) or not all(_is_nonneg_int(d) for d in shape):
-        raise BadFile(PROBLEM_CORRUPT, f"tensor {name!r} has a bad shape {shape!r}")
+        raise BadFile(PROBLEM_CORRUPT, f"tensor {name!r} has a bad shape {_short(shape)}")
+    if any(d > MAX_DIMENSION for d in shape):
+        raise BadFile(
+            PROBLEM_CORRUPT,
+            f"tensor {name!r} has a dimension beyond 2**63 - 1 in {_short(shape)}: "
+            "torch cannot hold it",
+        )
     if (
         not isinstance(span, list)
         or len(span) != 2
-        or not all(_is_nonneg_int(v) for v in span)
+        or not all(_is_nonneg_int(v) and v <= MAX_BITS for v in span)
         or span[0] > span[1]
     ):
-        raise BadFile(PROBLEM_CORRUPT, f"tensor {name!r} has bad data_offsets {span!r}")
+        raise BadFile(PROBLEM_CORRUPT, f"tensor {name!r} has bad data_offsets {_short(span)}")
     return code, tuple(shape), span[0], span[1]
+
+
+def _short(value: object, limit: int = 120) -> str:
+    """``repr`` cut to ``limit`` characters: a hostile shape may hold a million entries."""
+    text = repr(value) if not isinstance(value, tuple) else repr(list(value))
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def _check_text(text: str, what: str) -> None:
+    """serde_json refuses unpaired surrogate escapes; such text cannot be shown or stored."""
+    if _LONE_SURROGATE.search(text):
+        raise BadFile(
+            PROBLEM_CORRUPT,
+            f"header has {what} with an unpaired UTF-16 surrogate escape: the loader refuses it",
+        )
 
 
 def _is_nonneg_int(value: object) -> bool:
@@ -157,6 +239,15 @@ def _check_data_area(offsets: dict[str, tuple[int, int]], size: int, data_start:
 
 
 def _metadata(raw: object) -> dict[str, str]:
-    if not isinstance(raw, dict):
+    """``__metadata__``: absent, null, or an object of strings (anything else fails to load)."""
+    if raw is None:
         return {}
-    return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        raise BadFile(
+            PROBLEM_CORRUPT,
+            "header __metadata__ must map names to strings: the loader refuses this file",
+        )
+    for key, value in raw.items():
+        _check_text(key, "a metadata name")
+        _check_text(value, f"metadata {key[:80]!r}")
+    return dict(raw)

@@ -1,31 +1,56 @@
-"""Locate and scan every pickle inside a torch file, zip or legacy, without unpickling it.
+"""Locate and scan every pickle ``torch.load`` would read from a file, without unpickling it.
 
-``torch.save`` writes either a zip (``<name>/data.pkl`` plus one member per storage) or,
-before torch 1.6, a run of pickles (magic number, protocol, sys_info, the object, the
-storage keys) followed by raw storage bytes. Both are walked opcode by opcode.
+torch.load decides by content (torch/serialization.py, ``load``): a file starting with a
+zip local header is read by torch's zip reader (``folder/data.pkl``, see
+:mod:`zip_reader`); any other file is tried as the pre-1.0 tar format (see
+:mod:`tar_legacy`) and otherwise read as a run of pickles (magic number, protocol,
+sys_info, the object, the storage keys) followed by raw storage bytes. The same choices
+are made here and the same pickles walked, so the scan sees what the loader would run.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import pickle
-import zipfile
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from typing import BinaryIO
 
+from app.core.inspection import tar_legacy
+from app.core.inspection.byte_source import ByteReader, open_stream, region_chunks
 from app.core.inspection.failure import BadFile
 from app.core.inspection.pickle_globals import NUMPY_GLOBALS, is_allowed
-from app.core.inspection.pickle_scan import scan_pickle
+from app.core.inspection.pickle_scan import (
+    PickleWalk,
+    cannot_prove,
+    checked_globals,
+    walk_pickle,
+)
 from app.core.inspection.records import (
     PROBLEM_CORRUPT,
     PROBLEM_TRUNCATED,
     PROBLEM_UNKNOWN_FORMAT,
 )
+from app.core.inspection.zip_reader import DEFLATED, STORED, ZipDirectory, read_directory
+from app.core.safe_open import open_regular
 
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
+PROTOCOL_VERSION = 1001
 FORMAT_ZIP = "torch-zip"
 FORMAT_PICKLE = "torch-pickle"
+FORMAT_TAR = "torch-tar"
+MAX_PICKLE_BYTES = 256 << 20  # a large checkpoint's data.pkl is a few MB
+MAX_RATIO = 100  # deflated weights shrink a little; a bomb shrinks a thousandfold
+_RATIO_FLOOR = 1 << 20
+_SMALL_PICKLE = 1 << 20
 _LEGACY_PICKLES = 5  # magic, protocol, sys_info, object, storage keys
+
+Identity = tuple[int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns
+
+
+def file_identity(stat: os.stat_result) -> Identity:
+    """What must not change between the scan and the load."""
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 @dataclass(frozen=True)
@@ -39,6 +64,8 @@ class TorchScan:
     pickle_spans: tuple[tuple[int, int], ...] = ()  # legacy: byte range of each pickle
     data_offset: int = 0  # legacy: where the raw storages start
     uncompressed: bool = True  # zip: every member stored, so torch can mmap it
+    directory: ZipDirectory | None = None  # zip: the cross-checked member list
+    identity: Identity | None = None  # the file the scan read
 
     @property
     def unsafe(self) -> list[str]:
@@ -51,84 +78,154 @@ class TorchScan:
         return bool(self.globals & NUMPY_GLOBALS)
 
 
-def scan_torch_file(path: str | Path) -> TorchScan:
-    """Scan a torch zip or legacy pickle file; raise :class:`BadFile` if it is broken."""
-    path = Path(path)
-    with open(path, "rb") as fh:
+def scan_torch_file(path: str | os.PathLike[str]) -> TorchScan:
+    """Scan a torch zip, tar or legacy pickle file.
+
+    Raises :class:`BadFile` when the file is broken or cannot be proven safe.
+    """
+    with open_regular(path) as fh:  # never a FIFO or device: those never end
+        identity = file_identity(os.fstat(fh.fileno()))
         head = fh.read(4)
-    if head == b"PK\x03\x04":
-        return _scan_zip(path)
-    return _scan_legacy(path)
+        if head == b"PK\x03\x04":  # torch's _is_zipfile looks at exactly this
+            scan = _scan_zip(fh)
+        else:
+            tar = tar_legacy.open_torch_tar(fh)
+            scan = _scan_tar(fh, tar) if tar is not None else _scan_legacy(fh, identity[2])
+    return replace(scan, identity=identity)
 
 
-def _open_zip(path: Path) -> zipfile.ZipFile:
-    try:
-        return zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        if "not a zip file" in str(exc):
-            raise BadFile(
-                PROBLEM_TRUNCATED,
-                "zip container has no directory at its end: the file was cut short "
-                "(interrupted download or copy?)",
-            ) from None
-        raise BadFile(PROBLEM_CORRUPT, f"broken zip container ({exc})") from None
+# --------------------------------------------------------------------------- zip
 
 
-def _scan_zip(path: Path) -> TorchScan:
-    with _open_zip(path) as zf:
-        names = zf.namelist()
-        roots = [n[: -len("data.pkl")] for n in names if n.endswith("/data.pkl")]
-        if any("/code/" in n or n.endswith("/constants.pkl") for n in names):
-            raise BadFile(PROBLEM_UNKNOWN_FORMAT, "TorchScript archive, not a plain state dict")
-        if not roots:
-            raise BadFile(PROBLEM_UNKNOWN_FORMAT, "zip archive without data.pkl: not a torch file")
-        found: set[str] = set()
-        for name in names:
-            if name.endswith(".pkl"):
-                found |= scan_pickle(io.BytesIO(_read_member(zf, name)))
-        stored = all(info.compress_type == zipfile.ZIP_STORED for info in zf.infolist())
+def _scan_zip(fh: BinaryIO) -> TorchScan:
+    directory = read_directory(fh)
+    folder = directory.folder
+    if folder is None:
+        raise BadFile(PROBLEM_UNKNOWN_FORMAT, "zip archive whose first member is in no folder: "
+                      "not a torch file")  # fmt: skip
+    data_pkl = directory.record("data.pkl")
+    pickles = [m for m in directory.members if m.name.lower().endswith(".pkl")]
+    if data_pkl is None:
+        if pickles:
+            raise cannot_prove(f"its pickle {pickles[0].name} is not the {folder}/data.pkl "
+                               "torch reads")  # fmt: skip
+        raise BadFile(PROBLEM_UNKNOWN_FORMAT, "zip archive without data.pkl: not a torch file")
+    stray = [m.name for m in directory.members if not m.name.startswith(f"{folder}/")]
+    if stray:
+        raise cannot_prove(f"member {stray[0]} lies outside the archive folder {folder}/")
+    if directory.record("constants.pkl") or any("/code/" in m.name for m in directory.members):
+        raise cannot_prove("a TorchScript archive: a plain torch.load hands it to "
+                           "torch.jit.load, which runs its code")  # fmt: skip
+    others = [m.name for m in pickles if m is not data_pkl]
+    if others:
+        raise cannot_prove(f"it holds another pickle ({others[0]}) besides the one torch reads")
+    _check_expansion(directory)
+    walk = _walk_member(fh, data_pkl)
+    checked_globals(walk)
     return TorchScan(
         format=FORMAT_ZIP,
-        globals=frozenset(found),
-        archive_prefix=roots[0],
-        uncompressed=stored,
+        globals=walk.globals,
+        archive_prefix=f"{folder}/",
+        uncompressed=all(m.method == STORED for m in directory.members),
+        directory=directory,
     )
 
 
-def _read_member(zf: zipfile.ZipFile, name: str) -> bytes:
-    try:
-        return zf.read(name)  # verifies the member's CRC
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise BadFile(PROBLEM_CORRUPT, f"zip member {name} is damaged ({exc})") from None
+def _check_expansion(directory: ZipDirectory) -> None:
+    for member in directory.members:
+        if member.method != DEFLATED or member.size < _RATIO_FLOOR:
+            continue
+        if member.size > MAX_RATIO * max(member.compressed_size, 1):
+            ratio = member.size // max(member.compressed_size, 1)
+            raise cannot_prove(
+                f"zip member {member.name} would expand {ratio:,}-fold to {member.size:,} "
+                "bytes (a zip bomb?)"
+            )
 
 
-def _scan_legacy(path: Path) -> TorchScan:
+def _walk_member(fh: BinaryIO, member) -> PickleWalk:  # noqa: ANN001
+    if member.size > MAX_PICKLE_BYTES:
+        raise cannot_prove(f"{member.name} is {member.size:,} bytes, more than the "
+                           f"{MAX_PICKLE_BYTES >> 20} MiB a state dict's pickle needs")  # fmt: skip
+    reader = ByteReader(member.chunks(fh), member.size)
+    walk = walk_pickle(reader, persistent_ids=True)
+    if walk.failure is not None or walk.disallowed:
+        return walk
+    trailing = reader.drain()
+    if trailing:
+        why = f"{member.name} holds {trailing:,} bytes after the end of its pickle"
+        return replace(walk, refusals=(*walk.refusals, why))
+    if reader.crc != member.crc:
+        bad = BadFile(PROBLEM_CORRUPT, f"{member.name} fails its CRC check: the file is damaged")
+        return replace(walk, failure=bad)
+    return walk
+
+
+# --------------------------------------------------------------------------- tar
+
+
+def _scan_tar(fh: BinaryIO, tar) -> TorchScan:  # noqa: ANN001
+    if not tar_legacy.has_storages(tar):
+        raise BadFile(PROBLEM_UNKNOWN_FORMAT, "a tar archive without torch's storages member: "
+                      "not a torch file")  # fmt: skip
+    found = tar_legacy.scan_tar(tar)
+    # torch falls back to reading the bytes as pickles if the tar fails later on, so
+    # whatever that reading would import counts too.
+    fallback = _first_pickle_globals(fh)
+    walk = PickleWalk(frozenset(found.globals | fallback), tuple(found.refusals))
+    checked_globals(walk)
+    return TorchScan(format=FORMAT_TAR, globals=walk.globals, is_torch_save=False)
+
+
+def _first_pickle_globals(fh: BinaryIO) -> set[str]:
+    walk = walk_pickle(pickle_reader(fh, 0), persistent_ids=False)
+    return set(walk.globals) if walk.disallowed else set()
+
+
+def pickle_reader(fh: BinaryIO, start: int) -> ByteReader:
+    """A reader for one pickle starting at ``start``: at most MAX_PICKLE_BYTES of it."""
+    size = os.fstat(fh.fileno()).st_size
+    length = max(0, min(size - start, MAX_PICKLE_BYTES))
+    return ByteReader(region_chunks(fh, start, length), length)
+
+
+def _too_long(walk: PickleWalk, reader: ByteReader, start: int, size: int) -> bool:
+    """The walk ran out of capped bytes before the file ended: a pickle over the cap."""
+    cut = walk.failure is not None and walk.failure.code == PROBLEM_TRUNCATED
+    return cut and start + reader.length < size
+
+
+# --------------------------------------------------------------------------- legacy
+
+
+def _scan_legacy(fh: BinaryIO, size: int) -> TorchScan:
     found: set[str] = set()
     spans: list[tuple[int, int]] = []
-    with open(path, "rb") as fh:
-        while len(spans) < _LEGACY_PICKLES:
-            start = fh.tell()
-            found |= scan_pickle(fh)
-            spans.append((start, fh.tell()))
-            if len(spans) == 1 and not _is_magic(found, path, spans[0]):
-                return TorchScan(
-                    format=FORMAT_PICKLE,
-                    globals=frozenset(found),
-                    is_torch_save=False,
-                    pickle_spans=tuple(spans),
-                )
-        return TorchScan(
-            format=FORMAT_PICKLE,
-            globals=frozenset(found),
-            pickle_spans=tuple(spans),
-            data_offset=fh.tell(),
-        )
-
-
-def _is_magic(found: set[str], path: Path, span: tuple[int, int]) -> bool:
-    if found:
-        return False
-    return read_plain_pickle(path, span) == MAGIC_NUMBER
+    start = 0
+    for index in range(_LEGACY_PICKLES):
+        reader = pickle_reader(fh, start)
+        walk = walk_pickle(reader, persistent_ids=index == 3)
+        if walk.end is not None:
+            walk = replace(walk, end=start + walk.end)
+        found |= walk.globals
+        if _too_long(walk, reader, start, size) and not walk.disallowed:
+            raise cannot_prove(f"a pickle longer than {MAX_PICKLE_BYTES >> 20} MiB")
+        checked_globals(replace(walk, globals=frozenset(found)))
+        if walk.disallowed or walk.end is None:
+            break  # unsafe: reported by name
+        spans.append((start, walk.end))
+        if index == 0 and (found or read_plain_pickle(fh, spans[0]) != MAGIC_NUMBER):
+            return TorchScan(FORMAT_PICKLE, frozenset(found), is_torch_save=False,
+                             pickle_spans=tuple(spans))  # fmt: skip
+        if index == 1 and read_plain_pickle(fh, spans[1]) != PROTOCOL_VERSION:
+            raise BadFile(PROBLEM_CORRUPT, "legacy torch file with an unknown protocol version")
+        start = walk.end
+    return TorchScan(
+        format=FORMAT_PICKLE,
+        globals=frozenset(found),
+        pickle_spans=tuple(spans),
+        data_offset=start,
+    )
 
 
 class _NoGlobalsUnpickler(pickle.Unpickler):
@@ -141,12 +238,23 @@ class _NoGlobalsUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError("persistent id not allowed here")
 
 
-def read_plain_pickle(path: Path, span: tuple[int, int]) -> object:
-    """Unpickle a span that holds only plain data (ints, strings, lists, dicts)."""
-    with open(path, "rb") as fh:
-        fh.seek(span[0])
-        data = fh.read(span[1] - span[0])
+def read_plain_pickle(fh: BinaryIO, span: tuple[int, int], limit: int = _SMALL_PICKLE) -> object:
+    """Unpickle a walked span that holds only plain data (ints, strings, lists, dicts)."""
+    if span[1] - span[0] > limit:
+        raise BadFile(PROBLEM_CORRUPT, "unexpected data in torch header (oversized pickle)")
+    fh.seek(span[0])
+    data = fh.read(span[1] - span[0])
     try:
         return _NoGlobalsUnpickler(io.BytesIO(data)).load()
     except Exception as exc:  # any failure here means the bytes are not what torch writes
         raise BadFile(PROBLEM_CORRUPT, f"unexpected data in torch header ({exc})") from None
+
+
+def open_pickle(fh: BinaryIO, scan: TorchScan) -> BinaryIO:
+    """The object pickle the scan walked, as a stream (zip: data.pkl; legacy: span 3)."""
+    if scan.format == FORMAT_ZIP and scan.directory is not None:
+        member = scan.directory.record("data.pkl")
+        assert member is not None  # the scan found it
+        return open_stream(member.chunks(fh))
+    start, end = scan.pickle_spans[3]
+    return open_stream(region_chunks(fh, start, end - start))

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.bounded_json import BoundedJsonError, loads_bounded, read_bounded
 from app.core.errors import UserError
 from app.core.installs.listing import path_key, resolve_under
 from app.core.installs.records import KIND_A1111, KIND_FORGE, KIND_REFORGE, Install
@@ -31,6 +33,7 @@ AUTOMATIC = "Automatic"
 SD_VAE_KEY = "sd_vae"
 FORGE_MODULES_KEY = "forge_additional_modules"
 BACKUP_INFIX = ".vaem-bak-"
+MAX_CONFIG_BYTES = 8 << 20  # a webui's config.json is tens of KB; this is far past any real one
 RUNNING_WARNING = (
     "If the webui is running, restart it now: a running webui writes its own settings "
     "back to config.json when it saves them, which would undo this change."
@@ -106,8 +109,9 @@ def set_default_vae(install: Install, vae_file: Path | None) -> DefaultVaeChange
         key, old = SD_VAE_KEY, data.get(SD_VAE_KEY, AUTOMATIC)
         new = vae_file.name if vae_file is not None else AUTOMATIC
     data[key] = new
+    text = _serialize(path, data)  # before the backup: a refusal leaves no trace
     backup = _backup(path)
-    _write_atomic(path, data)
+    _write_atomic(path, text)
     return DefaultVaeChange(path, backup, key, old, new, _notes(data, install))
 
 
@@ -136,7 +140,10 @@ def _inside(path: Path, install: Install) -> bool:
 
     The file itself is not resolved: a symlink the app made in the folder counts as there.
     """
-    key = os.path.join(path_key(Path(path).parent), Path(path).name)
+    try:
+        key = os.path.join(path_key(Path(path).parent), Path(path).name)
+    except ValueError:  # a NUL byte in a path from config.json: no real file
+        return False
     for folder in install.vae_dirs:
         root = path_key(folder.path)
         if key.startswith(root.rstrip(os.sep) + os.sep):
@@ -145,21 +152,38 @@ def _inside(path: Path, install: Install) -> bool:
 
 
 def _read_config(path: Path) -> dict:
+    """The settings object, or {} when there is no file yet; UserError (file untouched) else.
+
+    The webui reads it with ``json.load``; this reads it the same way but within
+    limits, so a nested, huge or unparsable file is refused rather than crashing.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_bounded(path, MAX_CONFIG_BYTES)
+        data = loads_bounded(raw, max_bytes=MAX_CONFIG_BYTES) if raw.strip() else {}
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read {path}: {exc}") from exc
-    try:
-        data = json.loads(text) if text.strip() else {}
-    except json.JSONDecodeError as exc:
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except BoundedJsonError as exc:
         raise UserError(
-            f"{path} is not valid JSON (line {exc.lineno}); fix or delete it, then try again."
-        ) from exc
+            f"{path} {exc.message}; it was left untouched: fix or delete it, then try again."
+        ) from None
     if not isinstance(data, dict):
         raise UserError(f"{path} does not hold the webui's settings (not a JSON object).")
     return data
+
+
+def _serialize(path: Path, data: dict) -> str:
+    """The webui's own format (4-space indent, UTF-8 as is), checked to be writable."""
+    text = json.dumps(data, indent=4, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UserError(
+            f"{path} holds text that is not valid Unicode (an unpaired \\u surrogate escape); "
+            "it was left untouched: fix or delete it, then try again."
+        ) from None
+    return text
 
 
 def _backup(path: Path) -> Path | None:
@@ -179,12 +203,20 @@ def _backup(path: Path) -> Path | None:
     return backup
 
 
-def _write_atomic(path: Path, data: dict) -> None:
-    """The webui's own format (4-space indent, UTF-8 as is), replacing the file in one step."""
-    tmp = path.with_name(f".{path.name}.vaem-{os.getpid()}.tmp")
+def _write_atomic(path: Path, text: str) -> None:
+    """Replace the file in one step: a new temp file beside it, fsynced, then renamed.
+
+    The temp name is created exclusively (never following or reusing a planted
+    file), and only a temp file this call created is ever removed.
+    """
+    tmp = path.with_name(f".{path.name}.vaem-{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=4, ensure_ascii=False)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc}") from exc
+    try:
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

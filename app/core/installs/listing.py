@@ -8,11 +8,11 @@ broke or cannot read just means "no redirect found".
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.bounded_json import loads_bounded
 from app.core.installs.records import Folder
 
 MAX_CONFIG_BYTES = 4 << 20
@@ -115,12 +115,12 @@ def read_head(path: Path, size: int) -> str:
 
 
 def read_json(path: Path) -> dict | None:
-    """A JSON object from ``path``, or None when absent or not an object."""
+    """A JSON object from ``path``, or None when absent, not an object, nested or huge."""
     text = read_text(path)
     if text is None:
         return None
     try:
-        data = json.loads(text)
+        data = loads_bounded(text, max_bytes=4 * MAX_CONFIG_BYTES)  # nested/huge: no redirect
     except ValueError:
         return None
     return data if isinstance(data, dict) else None

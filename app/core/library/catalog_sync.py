@@ -14,11 +14,12 @@ import time
 from pathlib import Path
 
 from app.core.catalog import writes
+from app.core.catalog.codec import path_to_db
 from app.core.catalog.records import LINK_HARDLINK, LINK_REGULAR, LINK_SYMLINK
 from app.core.catalog.store import HASH_SOURCE_COMPUTED, Catalog
 from app.core.catalog.walk import StatKey
 from app.core.hashing.records import FileHashes
-from app.core.identify import refine_family
+from app.core.identify import refine_family, verdict_for
 from app.core.inspection.records import KIND_VAE, Inspection
 from app.core.registry import Registry
 
@@ -65,7 +66,14 @@ def record_file(
     weights = weights_path or path
     stat = StatKey.of(os.stat(weights))
     inspection = dataclasses.replace(inspection, path=str(path))
-    validation = registry.validate(hashes.sha256, weights.name, stat.size, inspection)
+    validation = verdict_for(
+        registry,
+        sha256=hashes.sha256,
+        hash_source=HASH_SOURCE_COMPUTED,
+        names=[weights.name, *catalog.names_for(hashes.sha256)],
+        size=stat.size,
+        inspection=inspection,
+    )
     family = refine_family(inspection, validation, registry)
     file_row = writes.file_row(
         hashes, HASH_SOURCE_COMPUTED, stat.size, inspection, validation, family
@@ -100,23 +108,22 @@ def _link_kind(path: Path, stat: StatKey) -> str:
 def forget_path(catalog: Catalog, path: Path) -> None:
     """Drop a path that no longer exists because the library took the file away."""
     with catalog.transaction() as conn:
-        conn.execute("DELETE FROM locations WHERE path = ?", (os.path.abspath(path),))
+        conn.execute("DELETE FROM locations WHERE path = ?", (path_to_db(os.path.abspath(path)),))
         writes.delete_orphan_files(conn)
 
 
 def relocate(catalog: Catalog, old: Path, new: Path) -> bool:
     """Point the catalog's record of ``old`` at ``new`` (same bytes, new place and inode)."""
-    old_path, new_path = os.path.abspath(old), os.path.abspath(new)
-    stat = StatKey.of(os.stat(new_path))
+    old_path, new_path = path_to_db(os.path.abspath(old)), path_to_db(os.path.abspath(new))
+    stat = StatKey.of(os.stat(new))
     with catalog.transaction() as conn:
-        conn.execute(
-            "DELETE FROM locations WHERE path = ? AND ? != ?", (new_path, old_path, new_path)
-        )
+        if old_path != new_path:
+            conn.execute("DELETE FROM locations WHERE path = ?", (new_path,))
         cur = conn.execute(
             "UPDATE locations SET path = ?, weights_path = ?, real_path = ?, st_dev = ?, "
             "st_ino = ?, nlink = ?, size = ?, mtime_ns = ?, missing = 0 WHERE path = ?",
-            (new_path, new_path, os.path.realpath(new_path), stat.dev, stat.ino, stat.nlink,
-             stat.size, stat.mtime_ns, old_path),
+            (new_path, new_path, path_to_db(os.path.realpath(new)), stat.dev, stat.ino,
+             stat.nlink, stat.size, stat.mtime_ns, old_path),
         )  # fmt: skip
         return cur.rowcount > 0
 
@@ -131,10 +138,11 @@ def relocate_roots(catalog: Catalog, old_root: Path, new_root: Path) -> None:
             if path != old and not path.startswith(old + os.sep):
                 continue
             moved = new + path[len(old) :]
-            if conn.execute("SELECT 1 FROM roots WHERE path = ?", (moved,)).fetchone():
+            stored = path_to_db(moved)
+            if conn.execute("SELECT 1 FROM roots WHERE path = ?", (stored,)).fetchone():
                 conn.execute("DELETE FROM roots WHERE id = ?", (row["id"],))
             else:
-                conn.execute("UPDATE roots SET path = ? WHERE id = ?", (moved, row["id"]))
+                conn.execute("UPDATE roots SET path = ? WHERE id = ?", (stored, row["id"]))
 
 
 def cataloged_vaes(catalog: Catalog) -> dict[str, list[Path]]:

@@ -15,6 +15,7 @@ from app.core.errors import UserError
 from app.core.hashing.records import FileHashes
 from app.core.inspection import formats
 from app.core.inspection.safe_load import load_state_dict
+from app.core.inspection.tensor_layout import first_unsupported
 from app.core.library.naming import split_name
 from app.core.library.staging import staged_safetensors
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
@@ -47,6 +48,9 @@ def convert_to_safetensors(
     if formats.sniff(source) not in CONVERTIBLE_FORMATS:
         raise UserError(f"{source.name} is not a pickled torch file; nothing to convert")
     tensors = load_state_dict(source)
+    reason = first_unsupported(tensors)  # meta/sparse tensors: nothing to write
+    if reason is not None:
+        raise UserError(f"cannot convert {source.name} to safetensors: {reason}")
     metadata = conversion_metadata(source, source_sha256)
     with staged_safetensors(tensors, dest, metadata, progress=progress, cancel=cancel) as staged:
         staged.publish()

@@ -5,6 +5,11 @@ it is unsafe or damaged, skipped when it is neither a VAE nor a full checkpoint,
 and otherwise filed under ``VAE/`` or ``checkpoints/`` unless the same bytes are
 already cataloged anywhere (the library or any install): then the existing
 entry just gains the new path. Checkpoints are told which VAE they carry.
+
+A batch never stops at one bad file: whatever goes wrong with one input (it
+vanished, cannot be read, is a FIFO, has a name too long, or trips a bug) becomes
+that input's outcome, and the files before and after it are imported as usual.
+Only a cancel ends the batch early.
 """
 
 from __future__ import annotations
@@ -17,10 +22,11 @@ from pathlib import Path
 
 from app.core.catalog.store import Catalog
 from app.core.catalog.walk import walk_roots
-from app.core.errors import UserError
+from app.core.errors import Cancelled, UserError
 from app.core.identify import hashed_file_of
 from app.core.inspection import inspect_path
 from app.core.inspection.records import FAMILY_TAESD, KIND_CHECKPOINT, KIND_VAE, Inspection
+from app.core.inspection.vae_families import facts_for
 from app.core.library.baked_in import fingerprint_for
 from app.core.library.context import ImportContext
 from app.core.library.filing import bring_in
@@ -36,6 +42,7 @@ from app.core.library.records import (
 from app.core.library.settings import library_root
 from app.core.library.tempfiles import sweep_abandoned
 from app.core.registry import INVALIDATING_PROBLEMS, Registry
+from app.core.safe_open import NotRegularFile
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
@@ -68,7 +75,7 @@ def import_paths(
         for model in found:
             if on_file is not None:
                 on_file(model)
-            outcomes.extend(_import_one(ctx, model, options))
+            outcomes.extend(_guarded(ctx, model, options))
     return outcomes
 
 
@@ -84,7 +91,7 @@ def import_file(
 ) -> list[ImportOutcome]:
     """Import one model file or diffusers folder: its outcome, plus an extraction's if asked."""
     ctx = _context(catalog, registry, progress, cancel, library)
-    return _import_one(ctx, Path(os.path.abspath(path)), options)
+    return _guarded(ctx, Path(os.path.abspath(path)), options)
 
 
 def _context(
@@ -116,18 +123,33 @@ def _expand(path: Path, cancel: CancelToken | None) -> tuple[list[Path], list[Im
     return [Path(f.path) for f in walked.found], problems
 
 
-def _import_one(ctx: ImportContext, path: Path, options: ImportOptions) -> list[ImportOutcome]:
-    ctx.check_cancel()
+def _guarded(ctx: ImportContext, path: Path, options: ImportOptions) -> list[ImportOutcome]:
+    """One file's outcomes; whatever it raises (bar a cancel) is its refusal, not the end."""
     try:
-        inspection = inspect_path(path)
+        return _import_one(ctx, path, options)
+    except (Cancelled, KeyboardInterrupt):
+        raise
+    except NotRegularFile as exc:  # swapped for a FIFO or device after the walk saw it
+        return [ImportOutcome(path, ACTION_SKIPPED, reason=exc.skip_reason)]
     except UserError as exc:
         return [ImportOutcome(path, ACTION_REFUSED, reason=str(exc))]
+    except OSError as exc:
+        return [ImportOutcome(path, ACTION_REFUSED, reason=f"cannot read: {exc.strerror or exc}")]
+    except Exception as exc:  # noqa: BLE001 - a bug with one file must not end the batch
+        log.exception("importing %r failed", path)
+        reason = f"internal error ({type(exc).__name__}: {exc}); see the log"
+        return [ImportOutcome(path, ACTION_REFUSED, reason=reason)]
+
+
+def _import_one(ctx: ImportContext, path: Path, options: ImportOptions) -> list[ImportOutcome]:
+    ctx.check_cancel()
+    inspection = inspect_path(path)  # raises UserError (gone, unreadable, a FIFO): _guarded
     verdict = screen(path, inspection)
     if verdict is not None:
         return [verdict]
     meter = FileMeter(ctx.progress)
+    hashes = ctx.hashes_of(hashed_file_of(path), meter.step())  # read errors: see _guarded
     try:
-        hashes = ctx.hashes_of(hashed_file_of(path), meter.step())
         fingerprint = _fingerprint(ctx, path, hashes.sha256, inspection.kind)
         return bring_in(ctx, path, inspection, hashes, fingerprint, options, meter)
     except UserError as exc:
@@ -148,7 +170,8 @@ def screen(path: Path, inspection: Inspection) -> ImportOutcome | None:
     if kind not in (KIND_VAE, KIND_CHECKPOINT):
         reason = f"{inspection.kind_reason}; only VAEs and full checkpoints are imported"
         return ImportOutcome(path, ACTION_SKIPPED, reason=reason, kind=kind)
-    if inspection.family == FAMILY_TAESD:
+    facts = facts_for(inspection.family)
+    if inspection.family == FAMILY_TAESD or (facts is not None and facts.preview_decoder):
         reason = "a TAESD preview decoder; UIs load those from their own folder, not as a VAE"
         return ImportOutcome(path, ACTION_SKIPPED, reason=reason, kind=kind)
     return None

@@ -19,6 +19,7 @@ from app.core.inspection.records import KIND_CHECKPOINT, KIND_VAE
 from app.core.library.records import LibraryInfo
 from app.core.library.settings import library_root
 from app.core.paths import app_paths
+from app.core.write_roots import check_write_folder
 
 VAE_DIR = "VAE"
 CHECKPOINTS_DIR = "checkpoints"
@@ -37,12 +38,23 @@ class Marker:
 
 
 def folder_for(root: Path, kind: str) -> Path:
-    """Where files of ``kind`` (vae or checkpoint) go inside the library at ``root``."""
+    """Where files of ``kind`` (vae or checkpoint) go inside the library at ``root``.
+
+    Raises UserError when ``root`` is no place for a library (``/``, a drive root,
+    a system folder): a hand-edited setting must not make the app write there.
+    """
+    check_library_root(root)
     return root / _FOLDER_FOR_KIND[kind]
+
+
+def check_library_root(root: Path) -> None:
+    """UserError when ``root`` may not hold the library (see :mod:`app.core.write_roots`)."""
+    check_write_folder(root, "the library")
 
 
 def ensure_library(root: Path) -> Path:
     """Create the library folders and marker if missing; raise UserError if impossible."""
+    check_library_root(root)
     try:
         for name in (VAE_DIR, CHECKPOINTS_DIR):
             (root / name).mkdir(parents=True, exist_ok=True)

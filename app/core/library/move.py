@@ -22,6 +22,7 @@ from app.core.library.catalog_sync import relocate, relocate_roots
 from app.core.library.layout import (
     MARKER,
     Marker,
+    check_library_root,
     ensure_library,
     is_library,
     read_marker,
@@ -81,6 +82,7 @@ def move_library(
 def _start(new: Path) -> Path:
     """Check the target, mark it, and make it the library; return the folder to empty."""
     current = Path(os.path.abspath(library_root()))
+    check_library_root(new)  # before anything is written, also when finishing a move
     marker = read_marker(new) if new.is_dir() else None
     if marker is not None and marker.moving_from:
         old = Path(marker.moving_from)  # an interrupted move: finish it

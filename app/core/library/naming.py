@@ -1,15 +1,40 @@
-"""File names in the library: never overwrite, so a clash gets the next free variant."""
+"""File names in the library: never overwrite, so a clash gets the next free variant.
+
+Every name made here fits NAME_MAX (255 bytes on ext4, btrfs, XFS and APFS; 255
+UTF-16 units on NTFS, never more than the UTF-8 bytes): a temp name for a long
+file gets a short hash instead of the full name, a numbered variant shortens its
+stem, and a final name that cannot fit is refused with the reason.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from app.core.errors import UserError
 from app.core.library.layout import TEMP_SUFFIX
 
 # ".vae.pt" style names pair a VAE with a checkpoint in A1111; keep the pair suffix whole.
 _COMPOUND = (".vae.safetensors", ".vae.ckpt", ".vae.pt", ".vae.pth", ".vae.bin")
 MAX_VARIANTS = 1000
+NAME_MAX = 255
+
+
+def name_bytes(name: str) -> int:
+    """How many bytes ``name`` takes on disk (as the OS encodes it)."""
+    return len(os.fsencode(name))
+
+
+def check_name_fits(name: str) -> None:
+    """UserError when ``name`` is longer than a file name may be."""
+    if name_bytes(name) > NAME_MAX:
+        shown = name if len(name) <= 60 else f"{name[:40]}...{name[-16:]}"
+        raise UserError(
+            f"the file name {shown!r} is {name_bytes(name)} bytes long, more than the "
+            f"{NAME_MAX} a file name may have; rename it and try again"
+        )
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -23,16 +48,37 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 def candidate_names(name: str) -> Iterator[str]:
-    """``name``, then ``stem-2.ext``, ``stem-3.ext``, ... (a bounded number of them)."""
+    """``name``, then ``stem-2.ext``, ``stem-3.ext``, ... (a bounded number of them).
+
+    Raises UserError (on the first ``next``) when ``name`` itself is too long; a
+    variant that would be too long is made with a shortened stem.
+    """
+    check_name_fits(name)
     yield name
     stem, suffix = split_name(name)
     for number in range(2, MAX_VARIANTS):
-        yield f"{stem}-{number}{suffix}"
+        yield _shorten(stem, f"-{number}{suffix}")
 
 
 def temp_path_for(final: Path) -> Path:
-    """The hidden name a file is written under until it is complete and verified."""
-    return final.with_name(f".{final.name}{TEMP_SUFFIX}")
+    """The hidden name a file is written under until it is complete and verified.
+
+    ``.NAME.vaem-tmp``, or for a name too long for that ``.NAME-START~HASH.vaem-tmp``
+    (the hash of the full name, so two long names never share a temp file).
+    """
+    name = f".{final.name}{TEMP_SUFFIX}"
+    if name_bytes(name) <= NAME_MAX:
+        return final.with_name(name)
+    digest = hashlib.sha256(os.fsencode(final.name)).hexdigest()[:12]
+    return final.with_name("." + _shorten(final.name, f"~{digest}{TEMP_SUFFIX}"))
+
+
+def _shorten(stem: str, tail: str) -> str:
+    """``stem + tail``, the stem cut by whole characters until the name fits NAME_MAX."""
+    budget = NAME_MAX - 1 - name_bytes(tail)  # -1: room for a temp name's leading dot
+    while stem and name_bytes(stem) > budget:
+        stem = stem[: max(len(stem) - 1 - (name_bytes(stem) - budget) // 4, 0)]
+    return stem + tail
 
 
 def is_temp_name(name: str) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.core.paths import app_paths
 from app.core.settings import read_settings, update_setting
+from app.core.write_roots import check_write_folder
 
 SETTINGS_KEY = "library_dir"
 
@@ -20,5 +21,10 @@ def library_root(settings_file: Path | None = None) -> Path:
 
 
 def set_library_root(folder: Path | None, settings_file: Path | None = None) -> None:
-    """Remember ``folder`` as the library (None: back to the default); other keys are kept."""
+    """Remember ``folder`` as the library (None: back to the default); other keys are kept.
+
+    A root, drive root or system folder is refused (UserError) and nothing is saved.
+    """
+    if folder:
+        check_write_folder(folder, "the library")
     update_setting(SETTINGS_KEY, os.path.abspath(folder) if folder else None, settings_file)

@@ -21,6 +21,8 @@ from app.core.inspection import formats
 from app.core.inspection.failure import BadFile
 from app.core.inspection.safe_load import load_state_dict
 from app.core.inspection.safetensors_header import read_header
+from app.core.inspection.tensor_layout import first_unsupported
+from app.core.safe_open import utf8_path
 from app.core.tasks import CancelToken
 
 if TYPE_CHECKING:
@@ -44,10 +46,14 @@ def open_tensors(path: Path) -> Iterator[TensorSource]:
                 raise UserError(f"cannot load {weights.name}: {bad.code}: {bad.message}") from None
             from safetensors import safe_open
 
-            handle = stack.enter_context(safe_open(str(weights), framework="pt", device="cpu"))
+            name = stack.enter_context(utf8_path(weights))  # a non-UTF-8 name: via its fd
+            handle = stack.enter_context(safe_open(name, framework="pt", device="cpu"))
             yield TensorSource(list(handle.keys()), handle.get_tensor)
         else:
             loaded = load_state_dict(weights)
+            reason = first_unsupported(loaded)  # meta/sparse: torch fails deep inside later
+            if reason is not None:
+                raise UserError(f"cannot read the weights of {weights.name}: {reason}")
             yield TensorSource(list(loaded), loaded.__getitem__)
 
 
@@ -82,7 +88,13 @@ class TensorSource:
 
 
 def prepare_for_safetensors(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """Contiguous tensors, none sharing storage with another (shared ones are cloned)."""
+    """Contiguous tensors, none sharing storage with another (shared ones are cloned).
+
+    Raises UserError for a meta, sparse or nested tensor: it has no plain data to write.
+    """
+    reason = first_unsupported(tensors)
+    if reason is not None:
+        raise UserError(f"cannot write safetensors: {reason}")
     seen: set[tuple[int, int]] = set()
     out = {}
     for key in sorted(tensors):

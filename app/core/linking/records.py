@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import UserError
+from app.core.path_text import path_from_db, path_to_db
 from app.core.paths import app_paths
 
 SCHEMA_VERSION = 1
@@ -78,7 +79,9 @@ class LinkRecord:
     @classmethod
     def _from_row(cls, row: tuple) -> LinkRecord:
         values = list(row)
-        values[2], values[3] = Path(values[2]), Path(values[3])
+        values[2], values[3] = Path(path_from_db(values[2])), Path(path_from_db(values[3]))
+        if values[5] is not None:
+            values[5] = path_from_db(values[5])
         return cls(*values)
 
 
@@ -142,7 +145,8 @@ class LinkStore:
             cur = conn.execute(
                 "INSERT INTO links (operation_id, dest, dest_key, source, mode, link_target,"
                 " sha256, size, dev, ino, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (operation_id, str(dest), dest_key(dest), str(source), mode, link_target,
+                (operation_id, path_to_db(dest), path_to_db(dest_key(dest)), path_to_db(source),
+                 mode, None if link_target is None else path_to_db(link_target),
                  sha256, size, dev, ino, now),
             )  # fmt: skip
             row_id = cur.lastrowid
@@ -156,7 +160,7 @@ class LinkStore:
 
     def active_for_dest(self, dest: Path) -> LinkRecord | None:
         """The live record for a link path, if the app made one there."""
-        found = self._select("dest_key = ? AND removed_at IS NULL", (dest_key(dest),))
+        found = self._select("dest_key = ? AND removed_at IS NULL", (path_to_db(dest_key(dest)),))
         return found[0] if found else None
 
     def active_in_operation(self, operation_id: str) -> list[LinkRecord]:
@@ -169,7 +173,9 @@ class LinkStore:
 
     def active_for_source(self, source: Path) -> list[LinkRecord]:
         """Live links made from one library file."""
-        return self._select("source = ? AND removed_at IS NULL", (os.path.abspath(source),))
+        return self._select(
+            "source = ? AND removed_at IS NULL", (path_to_db(os.path.abspath(source)),)
+        )
 
     def with_sha256(self, sha256: str) -> list[LinkRecord]:
         """Every record (live or not) of a file with this content, newest first."""
@@ -185,7 +191,7 @@ class LinkStore:
         with self._connect() as conn:
             conn.execute(
                 "UPDATE links SET source = ?, link_target = ? WHERE id = ?",
-                (str(source), link_target, record_id),
+                (path_to_db(source), path_to_db(link_target), record_id),
             )
 
     def operation(self, operation_id: str) -> Operation | None:

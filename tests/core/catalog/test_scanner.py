@@ -9,7 +9,14 @@ from pathlib import Path
 from app.core.catalog.store import Catalog
 from app.core.hashing.hasher import hash_file
 from app.core.inspection.records import KIND_VAE, PROBLEM_TRUNCATED
-from app.core.registry import STATUS_INVALID, STATUS_OFFICIAL, STATUS_UNKNOWN, KnownVae, Registry
+from app.core.registry import (
+    STATUS_INVALID,
+    STATUS_OFFICIAL,
+    STATUS_PENDING,
+    STATUS_UNKNOWN,
+    KnownVae,
+    Registry,
+)
 from tests.core.catalog.helpers import Counting, bump_mtime, tiny_vae
 from tests.model_files import diffusers_vae_state_dict, truncate_copy, write_diffusers_folder
 
@@ -169,7 +176,7 @@ def test_catalog_now_hash_later(catalog: Catalog, counting: Counting, models: Pa
     entries = catalog.entries()
     assert [e.sha256 for e in entries] == [None] * 3
     assert {e.kind for e in entries} == {KIND_VAE}
-    assert {e.validation for e in entries} == {STATUS_UNKNOWN}
+    assert {e.validation for e in entries} == {STATUS_PENDING}
     assert [p.path for p in catalog.pending_hashes()] == sorted(
         (str(p) for p in files.values()),
         key=lambda p: (_weights(Path(p)).stat().st_size, p),
@@ -272,18 +279,23 @@ def test_cached_hashes_for_needs_the_same_size_and_mtime(
 def test_stability_matrix_sidecar_hash_is_reused(
     catalog: Catalog, counting: Counting, models: Path
 ) -> None:
-    vae = tiny_vae(models / "sm.safetensors", seed=7)
-    real = hash_file(vae)
+    """For a checkpoint only: a VAE's verdict needs the app's own hash (test_hash_provenance)."""
+    from tests.model_files import checkpoint_state_dict, write_safetensors
+
+    sd = checkpoint_state_dict(ch=8, ch_mult=(1, 2), num_res_blocks=1)
+    ckpt = write_safetensors(models / "sm.safetensors", sd)
+    real = hash_file(ckpt)
     sidecar = models / "sm.cm-info.json"
     sidecar.write_text(json.dumps({"Hashes": {"SHA256": real.sha256.upper()}}))
-    os.utime(sidecar, ns=(vae.stat().st_mtime_ns + 10**9,) * 2)
+    os.utime(sidecar, ns=(ckpt.stat().st_mtime_ns + 10**9,) * 2)
 
     report = counting.scanner(catalog).scan([models])
 
     assert counting.calls["hash"] == 0 and report.reused == 1
-    entry = catalog.entry_for_path(vae)
+    entry = catalog.entry_for_path(ckpt)
     assert entry.sha256 == real.sha256 and entry.autov1 == real.autov1
     assert entry.hash_source.startswith("stability-matrix")
+    assert entry.validation == STATUS_UNKNOWN
 
 
 def test_missing_root_is_an_error_and_keeps_its_locations(

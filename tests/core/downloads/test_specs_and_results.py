@@ -9,6 +9,7 @@ import pytest
 
 from app.core.downloads.command import download_command_result, format_progress
 from app.core.downloads.downloader import Downloader
+from app.core.downloads.partfile import PartFile, Validator
 from app.core.downloads.records import (
     DownloadProgress,
     DownloadResult,
@@ -113,7 +114,10 @@ def test_pasted_url_must_be_https() -> None:
 def test_same_file_already_there_is_not_fetched_again(server, dest, downloader) -> None:
     data = server.add_file("/here.bin", MIB)
     (dest / "here.bin").write_bytes(data)
-    (dest / "here.bin.part").write_bytes(data[:10])
+    stale = PartFile(dest / "here.bin")  # the app's own leftover (a planted one would stay)
+    stale.restart(Validator(etag=None, last_modified=None, total=len(data)))
+    stale.write(data[:10])
+    stale.close()
     result = downloader.download(spec(server, "/here.bin", dest, data))
     assert result.already_present and result.verified and "already present" in result.summary
     assert server.requests_for("/here.bin") == []

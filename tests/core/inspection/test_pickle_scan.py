@@ -75,9 +75,18 @@ def test_stack_global_operands_from_memo():
 
 
 def test_unresolvable_stack_global_fails_closed():
-    # Module name built by an opcode the simulation cannot follow (an int, then STACK_GLOBAL).
+    # Module name computed by a call (an allowed one): the simulation cannot know its value.
+    data = b"\x80\x04ccollections\nOrderedDict\n)R\x8c\x06system\x93."
+    assert _scan_bytes(data) == {"collections.OrderedDict", UNRESOLVED}
+
+
+def test_stack_global_of_a_number_is_refused_like_the_unpickler_does():
     data = b"\x80\x04K\x01\x8c\x06system\x93."
-    assert _scan_bytes(data) == {UNRESOLVED}
+    with pytest.raises(pickle.UnpicklingError, match="requires str"):
+        pickle.loads(data)
+    with pytest.raises(BadFile) as info:
+        _scan_bytes(data)
+    assert info.value.code == "corrupt"
 
 
 def test_inst_and_ext_opcodes_are_globals():

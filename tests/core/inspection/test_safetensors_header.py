@@ -102,11 +102,15 @@ def test_gap_overlap_and_trailing_bytes(tmp_path):
 def test_sub_byte_and_float8_dtypes_size_check(tmp_path):
     header = {
         "f8": {"dtype": "F8_E4M3", "shape": [3], "data_offsets": [0, 3]},
-        "f4": {"dtype": "F4", "shape": [3], "data_offsets": [3, 5]},
+        "f4": {"dtype": "F4", "shape": [4], "data_offsets": [3, 5]},
     }
     _raw(tmp_path / "x", header, b"\0" * 5)
     parsed = read_header(tmp_path / "x")
     assert parsed.tensors["f8"].dtype == "float8_e4m3fn"
+    # safetensors refuses sub-byte tensors that do not fill whole bytes (MisalignedSlice)
+    header["f4"] = {"dtype": "F4", "shape": [3], "data_offsets": [3, 5]}
+    _raw(tmp_path / "odd", header, b"\0" * 5)
+    assert _code(tmp_path / "odd") == "corrupt"
 
 
 def test_empty_safetensors_is_valid(tmp_path):

@@ -109,9 +109,14 @@ def test_a_live_writer_keeps_its_temp_and_an_abandoned_one_is_swept(tmp_path):
         assert sweep_abandoned(tmp_path) == 0
         assert live.path.exists()
     assert not live.path.exists()
-    (tmp_path / ".b.safetensors.vaem-tmp").write_bytes(b"left by a crash")
+    crashed = TempFile(tmp_path / "b.safetensors").__enter__()
+    os.write(crashed.fd, b"left by a crash")
+    crashed.close()  # the process died: its lock is gone, its temp file stays
+    planted = tmp_path / ".c.safetensors.vaem-tmp"
+    planted.write_bytes(b"not the app's")  # only the app's own temp files are swept
     assert sweep_abandoned(tmp_path) == 1
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".vaem-tmp"] == [planted.name]
+    assert planted.read_bytes() == b"not the app's"
 
 
 def test_free_space_is_checked_before_writing(tmp_path):
