@@ -7,13 +7,15 @@ lists ``CASES`` as ``(class name, build(folder) -> path, argv)``. Every case run
 ``python main.py ARGV PATH`` process under an address-space limit, so a blow-up shows as a
 failure instead of taking the machine down, and a hang shows as a timeout. The table
 (markdown) gives the exit code, the first problem the app reported, the wall time and the
-child's peak resident memory (``wait4`` rusage, so it is that process alone).
+child's peak resident memory (``/usr/bin/time``, so that process alone).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import inspect
 import json
 import os
 import resource
@@ -44,7 +46,7 @@ def _cases() -> list[tuple[str, object, list[str]]]:
             print(f"skipping {name}: {exc}", file=sys.stderr)
             continue
         found.extend(getattr(module, "CASES", []))
-    return found
+    return found + EXTRA_CASES
 
 
 def _limit(limit_bytes: int):
@@ -78,57 +80,68 @@ def _first_problem(stdout: str) -> str:
     return json.dumps(data)[:90]
 
 
-def run_case(build, argv: list[str], folder: Path, limit: int, timeout: float) -> dict:
-    built = build(folder)
+def _endless_with_registry_size(server, folder: Path) -> list[str]:
+    """``download ID`` of a user-registry entry (1 MiB) whose server never stops sending."""
+    from tests.core.downloads.hostile_servers import MIB, setup_endless_body
+
+    url = setup_endless_body(server, folder)
+    registry = folder / "home" / "data" / "known_vaes.json"
+    registry.parent.mkdir(parents=True, exist_ok=True)
+    entry = {"id": "endless", "display_name": "Endless", "family": "sdxl",
+             "filename": "endless.safetensors", "url": url,
+             "sha256": "0" * 64, "size_bytes": MIB}  # fmt: skip
+    registry.write_text(json.dumps([entry]))
+    return ["endless", "--to", str(folder / "VAE")]
+
+
+EXTRA_CASES = [
+    ("download: endless body (registry size 1 MiB)", _endless_with_registry_size,
+     ["download", "--json"]),
+]  # fmt: skip
+
+
+def _arguments(build, argv: list[str], folder: Path, stack: contextlib.ExitStack) -> list[str]:
+    """The command line of one case; a two-argument setup gets a fault-injecting server."""
     args = [str(a) for a in argv]
-    if built is not None:
-        args.append(str(built))
-    env = dict(os.environ, VAE_MANAGER_HOME=str(folder / "home"), QT_QPA_PLATFORM="offscreen")
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        errors="replace",
-        env=env,
-        preexec_fn=_limit(limit),
-    )
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-        timed_out = False
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        stdout, stderr = proc.communicate()
-        timed_out = True
-    elapsed = time.perf_counter() - start
-    return {
-        "rc": "timeout" if timed_out else proc.returncode,
-        "seconds": elapsed,
-        "traceback": "Traceback" in stderr,
-        "result": _first_problem(stdout) or stderr.strip().splitlines()[-1:] or "",
-    }
+    if len(inspect.signature(build).parameters) == 2:
+        from tests.http_server import FaultServer
+
+        server = stack.enter_context(FaultServer())
+        built = build(server, folder)
+        if isinstance(built, list):
+            return args + built
+        return args + [str(built), "--to", str(folder / "VAE")]
+    built = build(folder)
+    return args if built is None else args + [str(built)]
 
 
-def _peak_rss_mib(build, argv, folder: Path, limit: int, timeout: float) -> tuple[dict, float]:
-    """Run one case in a forked runner so RUSAGE_CHILDREN holds that case alone."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_fd)
+def run_case(build, argv: list[str], folder: Path, limit: int, timeout: float) -> dict:
+    """Run one case under ``/usr/bin/time`` (its own peak RSS) and an address-space limit."""
+    with contextlib.ExitStack() as stack:
+        args = _arguments(build, argv, folder, stack)
+        env = dict(os.environ, VAE_MANAGER_HOME=str(folder / "home"))
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        stats = folder / "time.txt"
+        command = [sys.executable, str(ROOT / "main.py"), *args]
+        if os.path.exists("/usr/bin/time"):
+            command = ["/usr/bin/time", "-f", "%M", "-o", str(stats), *command]
+        start = time.perf_counter()
         try:
-            result = run_case(build, argv, folder, limit, timeout)
-        except Exception as exc:  # a builder that fails is reported, not fatal
-            result = {"rc": "build failed", "seconds": 0.0, "traceback": False, "result": str(exc)}
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        with os.fdopen(write_fd, "w") as out:
-            json.dump({**result, "peak": peak}, out, default=str)
-        os._exit(0)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as inp:
-        data = json.loads(inp.read() or "{}")
-    os.waitpid(pid, 0)
-    return data, data.get("peak", 0.0)
+            done = subprocess.run(
+                command, capture_output=True, text=True, errors="replace", env=env,
+                timeout=timeout, preexec_fn=_limit(limit),
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            return {"rc": "timeout", "seconds": timeout, "traceback": False, "result": ""}
+        elapsed = time.perf_counter() - start
+    peak_kib = stats.read_text().split()[-1] if stats.exists() else "0"
+    return {
+        "rc": done.returncode,
+        "seconds": elapsed,
+        "peak": int(peak_kib) / 1024,
+        "traceback": "Traceback" in done.stderr,
+        "result": _first_problem(done.stdout) or (done.stderr.strip().splitlines() or [""])[-1],
+    }
 
 
 def main() -> int:
@@ -145,7 +158,11 @@ def main() -> int:
         if args.only and args.only.lower() not in name.lower():
             continue
         with tempfile.TemporaryDirectory(prefix="vaem-hostile-") as tmp:
-            data, peak = _peak_rss_mib(build, argv, Path(tmp), limit, args.timeout)
+            try:
+                data = run_case(build, argv, Path(tmp), limit, args.timeout)
+            except Exception as exc:  # a builder that fails is reported, not fatal
+                data = {"rc": "build failed", "seconds": 0.0, "result": str(exc)}
+        peak = data.get("peak", 0.0)
         bad = data.get("rc") in ("timeout", "build failed") or data.get("traceback")
         failures += bool(bad)
         result = str(data.get("result", "")).replace("|", "/").replace("\n", " ")
