@@ -106,10 +106,10 @@ def scan_command(args: argparse.Namespace) -> int:
     else:
         from app.core.installs import discover
         from app.core.library import library_root
+        from app.core.library.layout import CHECKPOINTS_DIR, VAE_DIR, ensure_library
 
-        library = [library_root() / "VAE", library_root() / "checkpoints"]
-        for folder in library:
-            folder.mkdir(parents=True, exist_ok=True)
+        root = ensure_library(library_root())  # refuses `/`, drive roots, system folders
+        library = [root / VAE_DIR, root / CHECKPOINTS_DIR]
         found = discover()
         roots = library + [f.path for i in found for f in i.vae_dirs if f.path.is_dir()]
         ui_roots = [i.root for i in found]

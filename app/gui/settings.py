@@ -63,10 +63,14 @@ def library_folder() -> Path:
 
 
 def library_vae_dir() -> Path:
-    """Where VAEs in the library live."""
-    return library_folder() / "VAE"
+    """Where VAEs in the library live (UserError for a library root no app may write to)."""
+    from app.core.library.layout import KIND_VAE, folder_for
+
+    return folder_for(library_folder(), KIND_VAE)
 
 
 def library_checkpoint_dir() -> Path:
-    """Where checkpoints in the library live."""
-    return library_folder() / "checkpoints"
+    """Where checkpoints in the library live (UserError as for :func:`library_vae_dir`)."""
+    from app.core.library.layout import KIND_CHECKPOINT, folder_for
+
+    return folder_for(library_folder(), KIND_CHECKPOINT)

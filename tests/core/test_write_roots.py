@@ -158,6 +158,19 @@ def test_hand_edited_library_root_refuses_every_import(tmp_path) -> None:
         default_dest_dir()  # downloads into the library are refused the same way
 
 
+def test_scan_with_a_hand_edited_library_root_refuses_before_creating_folders(capsys) -> None:
+    """``scan`` with no paths creates the library's folders: never inside ``/``."""
+    from app.cli import main
+
+    settings = app_paths().settings_file
+    settings.parent.mkdir(parents=True)
+    settings.write_text(json.dumps({"library_dir": "/"}))
+    existed = os.path.lexists("/VAE"), os.path.lexists("/checkpoints")
+    assert main(["scan", "--json"]) == 2
+    assert "refusing to use / as the library" in capsys.readouterr().err
+    assert (os.path.lexists("/VAE"), os.path.lexists("/checkpoints")) == existed
+
+
 @pytest.mark.parametrize("folder", ["/", "/etc/vae", "/usr/share/vae"])
 def test_download_into_a_system_folder_is_refused_before_any_request(folder, tmp_path) -> None:
     with FaultServer() as server:

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from app.core import owned_files
 from app.core.errors import UserError
 
 LOCK_SUFFIX = ".lock"
@@ -37,6 +38,7 @@ class TargetLock:
         self.target = target
         self.lock_file = target.with_name(target.name + LOCK_SUFFIX)
         self._key = os.path.normcase(os.path.abspath(target))
+        self._identity: owned_files.Identity | None = None
 
     def __enter__(self) -> TargetLock:
         self.acquire()
@@ -61,19 +63,23 @@ class TargetLock:
             raise
 
     def release(self) -> None:
-        """Drop the lock file and the in-process claim."""
-        self.lock_file.unlink(missing_ok=True)
+        """Drop the lock file (only while it is still the one this lock wrote) and the claim."""
+        if self._identity is not None:
+            owned_files.remove_ours(self.lock_file, self._identity)
+            self._identity = None
         with _held_guard:
             _held.discard(self._key)
 
     def _create_lock_file(self) -> None:
         for _ in range(3):
             try:
-                fd = os.open(self.lock_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+                fd, self._identity = owned_files.create_exclusive(self.lock_file)
             except FileExistsError:
+                if not owned_files.is_ours(self.lock_file):
+                    raise TargetBusy(_foreign_message(self.target, self.lock_file)) from None
                 if not _is_stale(self.lock_file):
                     raise TargetBusy(_busy_message(self.target, self.lock_file)) from None
-                self.lock_file.unlink(missing_ok=True)
+                owned_files.remove_ours(self.lock_file)  # left by a crashed run of this app
                 continue
             owner = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.time()}
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -86,6 +92,13 @@ def _busy_message(target: Path, lock_file: Path) -> str:
     return (
         f"{target.name} is being downloaded by another running copy of the app; if none is "
         f"running, delete {lock_file}"
+    )
+
+
+def _foreign_message(target: Path, lock_file: Path) -> str:
+    return (
+        f"{target.name} cannot be downloaded: {lock_file} exists but was not made by this app, "
+        "so it is left alone; remove it if it is not needed"
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core import owned_files
 from app.core.downloads.downloader import Downloader
 from app.core.downloads.locks import TargetBusy, TargetLock
 from app.core.downloads.records import DownloadSpec
@@ -25,9 +26,15 @@ from tests.core.downloads.conftest import FAST, MIB, leftovers, sha256, spec
 from tests.http_server import Fault, FaultServer
 
 
-def _lock_file(target: Path, pid: int, age: float = 0.0) -> Path:
+def _lock_file(target: Path, pid: int, age: float = 0.0, *, text: str | None = None) -> Path:
+    """A lock file as another run of the app leaves it (created and journalled by the app)."""
     lock = target.with_name(target.name + ".lock")
-    lock.write_text(json.dumps({"pid": pid, "host": socket.gethostname(), "started": 0}))
+    if lock.exists():
+        owned_files.remove_ours(lock)
+    fd, _ = owned_files.create_exclusive(lock)
+    owner = json.dumps({"pid": pid, "host": socket.gethostname(), "started": 0})
+    os.write(fd, (owner if text is None else text).encode())
+    os.close(fd)
     if age:
         os.utime(lock, (time.time() - age, time.time() - age))
     return lock
@@ -65,14 +72,26 @@ def test_stale_locks_are_taken_over(tmp_path: Path) -> None:
     with TargetLock(target):
         assert json.loads((tmp_path / "vae.pt.lock").read_text())["pid"] == os.getpid()
     # A lock file whose owner died before writing its pid, long ago.
-    (tmp_path / "vae.pt.lock").write_text("")
+    _lock_file(target, 0, text="")
     os.utime(tmp_path / "vae.pt.lock", (0, 0))
     with TargetLock(target):
         pass
     # ... but a fresh empty one may be a process between create and write.
-    (tmp_path / "vae.pt.lock").write_text("")
+    _lock_file(target, 0, text="")
     with pytest.raises(TargetBusy):
         TargetLock(target).acquire()
+
+
+def test_a_planted_lock_is_never_removed(tmp_path: Path) -> None:
+    """A ``.lock`` the app did not create (even one naming a dead pid) is left alone."""
+    target = tmp_path / "vae.pt"
+    planted = target.with_name(target.name + ".lock")
+    planted.write_text(json.dumps({"pid": _dead_pid(), "host": socket.gethostname()}))
+    os.utime(planted, (0, 0))
+    before = planted.read_bytes()
+    with pytest.raises(TargetBusy, match="not made by this app"):
+        TargetLock(target).acquire()
+    assert planted.read_bytes() == before
 
 
 def test_concurrent_downloads_of_one_target_refuse_the_second(
