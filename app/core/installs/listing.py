@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.bounded_json import loads_bounded
+from app.core.errors import UserError
 from app.core.installs.records import Folder
+from app.core.safe_open import open_regular
 
 MAX_CONFIG_BYTES = 4 << 20
 
@@ -96,21 +98,24 @@ def unique_folders(folders: list[Folder]) -> tuple[Folder, ...]:
 
 
 def read_text(path: Path, limit: int = MAX_CONFIG_BYTES) -> str | None:
-    """The text of a small config file, or None if missing, unreadable or huge."""
+    """The text of a small config file, or None if missing, unreadable, huge or not a file.
+
+    Opened through :func:`open_regular`: a FIFO named ``webui-user.sh`` would block forever.
+    """
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            text = f.read(limit + 1)
-    except OSError:
+        with open_regular(path) as f:
+            data = f.read(limit + 1)
+    except (OSError, UserError):
         return None
-    return None if len(text) > limit else text
+    return None if len(data) > limit else data.decode("utf-8", errors="replace")
 
 
 def read_head(path: Path, size: int) -> str:
     """The first ``size`` bytes of a file as text ("" when unreadable): cheap version probes."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read(size)
-    except OSError:
+        with open_regular(path) as f:
+            return f.read(size).decode("utf-8", errors="replace")
+    except (OSError, UserError):
         return ""
 
 

@@ -192,3 +192,27 @@ def test_a_yaml_line_with_a_nul_is_no_folder(tmp_path):
     yaml_file = tmp_path / "extra_model_paths.yaml"
     yaml_file.write_text(f'a111:\n  base_path: {tmp_path}\n  vae: "good\\nbad\\0name"\n')
     assert [f.path for f, _ in read_model_paths(yaml_file, "vae")] == [tmp_path / "good"]
+
+
+def test_a_fifo_named_like_a_launcher_file_never_blocks_discovery(tmp_path) -> None:
+    """``webui-user.sh`` as a named pipe: reading it would wait for a writer forever."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.core.installs import trees
+
+    root = trees.make_a1111(tmp_path / "webui")
+    launcher = root / "webui-user.sh"
+    launcher.unlink(missing_ok=True)
+    os.mkfifo(launcher)
+    code = (
+        "import sys; from pathlib import Path; from app.core.installs import discover; "
+        "print(len(discover([Path(sys.argv[1])])))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "VAE_MANAGER_HOME": str(tmp_path / "home")},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip()) >= 1
