@@ -71,6 +71,23 @@ def _cases():
         sd, ref = fm.stage_a_pair(real=True)
         return "stable-cascade-stage-a", sd, (1, 4, 64, 64), lambda z: ref.decode(z).sample * 2 - 1
 
+    def dc_ae():
+        sd, ref = fm.dcae_pair(fm.DCAE_REAL)
+        return "dc-ae", sd, (1, 32, 8, 8), lambda z: ref.decode(z).sample
+
+    def refiner():
+        sd, ref = fm.refiner_pair(real=True)
+        return (
+            "hunyuan-image-2.1-refiner",
+            sd,
+            (1, 32, 1, 16, 16),
+            lambda z: ref.decode(z).sample[:, :, 0],
+        )
+
+    def taesana():
+        decoder, _ = fm.taesana_reference()
+        return "taesana", decoder.state_dict(), (1, 32, 8, 8), lambda z: decoder(z) * 2 - 1
+
     def previewer():
         ref = fm.previewer_reference(c_hidden=512)
         return "stable-cascade-previewer", ref.state_dict(), (1, 16, 32, 32), ref
@@ -87,6 +104,9 @@ def _cases():
         "wan2.2": wan("wan2.2", 48, 16),
         "stable-cascade-stage-a": stage_a,
         "stable-cascade-previewer": previewer,
+        "dc-ae": dc_ae,
+        "hunyuan-image-2.1-refiner": refiner,
+        "taesana": taesana,
     }
 
 

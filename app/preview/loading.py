@@ -6,8 +6,10 @@ loaded through the app's one safe loader and handed to that family's engine:
 - KL families (SD1/SDXL, SD3/FLUX.1, the x4 upscaler): our KL engine;
 - FLUX.2: the KL engine with its BatchNorm latent statistics;
 - TAESD decoders: diffusers' ``AutoencoderTiny`` (TAEF2 with its pool branches);
-- HunyuanImage 2.1, Wan 2.1 / Qwen-Image / Wan 2.2, Stable Cascade stage A:
-  diffusers' implementations, with our key conversion where diffusers has none;
+  TAESANA (32x, which AutoencoderTiny cannot express): madebyollin's layers, ours;
+- HunyuanImage 2.1 and its refiner, DC-AE (Sana), Wan 2.1 / Qwen-Image / Wan 2.2,
+  Stable Cascade stage A: diffusers' implementations, with our key conversion where
+  diffusers has none;
 - Stable Cascade's previewer: ours (diffusers has none).
 
 Every other family gets a UserError that says why it is not previewed.
@@ -43,6 +45,9 @@ def previewed_families() -> frozenset[str]:
     return KL_FAMILIES | {
         "flux2",
         "hunyuan-image-2.1",
+        "dc-ae",
+        "hunyuan-image-2.1-refiner",
+        "taesana",
         cascade.STAGE_A,
         *cascade.PREVIEWER_FAMILIES,
         *tiny.TINY_FAMILIES,
@@ -91,6 +96,16 @@ def engine_for(
         return HunyuanImageEngine(weights, device)
     if family in wan.WAN_FAMILIES:
         return wan.WanEngine(weights, device, family)
+    if family == "hunyuan-image-2.1-refiner":
+        from app.preview.engines.hunyuan_refiner import HunyuanRefinerEngine
+
+        return HunyuanRefinerEngine(weights, device)
+    if family == "taesana":
+        return _taesana_engine(weights, device, path)
+    if family == "dc-ae":
+        from app.preview.engines.dcae import DcaeEngine
+
+        return DcaeEngine(weights, device)
     if family == cascade.STAGE_A:
         return cascade.StageAEngine(weights, device)
     if family in cascade.PREVIEWER_FAMILIES:
@@ -106,6 +121,15 @@ def _tiny_engine(weights, device, family: str, path: Path | None, override: str)
         sd.update(_sibling_encoder(path))
     variant, conventions = _tiny_variant(sd, family, path, override)
     return TinyEngine(sd, device, family=variant, conventions=conventions)
+
+
+def _taesana_engine(weights, device, path: Path | None):
+    from app.preview.engines.taesana import ENCODER_MARKER, TaesanaEngine
+
+    sd = dict(weights)
+    if path is not None and not _has_tiny_encoder(sd):
+        sd.update(_sibling_encoder(path, marker=ENCODER_MARKER))
+    return TaesanaEngine(sd, device)
 
 
 def _tiny_variant(sd, family: str, path: Path | None, override: str):
@@ -142,8 +166,11 @@ def _has_tiny_encoder(sd: Mapping[str, torch.Tensor]) -> bool:
     return any(k.startswith(("encoder.", "taesd_encoder.")) for k in sd) or "0.weight" in sd
 
 
-def _sibling_encoder(path: Path) -> dict[str, torch.Tensor]:
-    """``taesd_encoder.pth`` next to ``taesd_decoder.pth``, as ComfyUI pairs them; else {}."""
+def _sibling_encoder(path: Path, *, marker: str = "1.conv.0.weight") -> dict[str, torch.Tensor]:
+    """``taesd_encoder.pth`` next to ``taesd_decoder.pth``, as ComfyUI pairs them; else {}.
+
+    ``marker`` is a key of the encoder's first block (TAESANA's sits later: a 2-conv stem).
+    """
     from app.core.inspection import load_state_dict
 
     name = path.name
@@ -158,7 +185,7 @@ def _sibling_encoder(path: Path) -> dict[str, torch.Tensor]:
         encoder = load_state_dict(sibling, device="cpu")
     except UserError:
         return {}  # an unreadable or unsafe sibling is simply not used
-    if "0.weight" not in encoder or "1.conv.0.weight" not in encoder:
+    if "0.weight" not in encoder or marker not in encoder:
         return {}
     return {f"taesd_encoder.{k}": v for k, v in encoder.items()}
 
@@ -169,6 +196,11 @@ _WHY_NOT = {
         "decode those with the Stable Cascade previewer."
     ),
     "pixel-space": "A pixel-space model has no VAE to preview.",
+    "mage-vae": (
+        "Mage-VAE decodes with a one-step diffusion model that only ComfyUI implements; "
+        "diffusers has no Mage-VAE to check a decode against, so the preview does not "
+        "offer one."
+    ),
 }
 
 

@@ -362,3 +362,197 @@ def previewer_reference(c_in: int = 16, c_hidden: int = 64, seed: int = 10) -> P
         nn.Conv2d(h4, 3, kernel_size=1),
     ]  # fmt: skip
     return _randomise(PreviewerReference(nn.Sequential(*layers)), seed)
+
+
+# ----------------------------------------------------------------------------- DC-AE (Sana)
+
+
+DCAE_SANA = {  # diffusers scripts/convert_dcae_to_diffusers.py "dc-ae-f32c32-sana-1.0", small
+    "latent_channels": 32,
+    "attention_head_dim": 8,
+    "encoder_block_types": ("ResBlock", "ResBlock", "EfficientViTBlock", "EfficientViTBlock"),
+    "decoder_block_types": ("ResBlock", "ResBlock", "EfficientViTBlock", "EfficientViTBlock"),
+    "encoder_block_out_channels": (16, 32, 64, 64),
+    "decoder_block_out_channels": (16, 32, 64, 64),
+    "encoder_layers_per_block": (1, 1, 2, 2),
+    "decoder_layers_per_block": (2, 1, 2, 2),
+    "encoder_qkv_multiscales": ((), (), (5,), (5,)),
+    "decoder_qkv_multiscales": ((), (), (5,), (5,)),
+    "downsample_block_type": "conv",
+    "upsample_block_type": "interpolate",
+    "decoder_norm_types": "rms_norm",
+    "decoder_act_fns": "silu",
+    "scaling_factor": 0.41407,
+}
+DCAE_MIX = {  # the "-in-1.0"/"-mix-1.0" shape: depth-0 first stage, batch norms, pixel shuffles
+    "latent_channels": 32,
+    "encoder_block_types": ("ResBlock", "ResBlock", "EfficientViTBlock", "EfficientViTBlock"),
+    "decoder_block_types": ("ResBlock", "ResBlock", "EfficientViTBlock", "EfficientViTBlock"),
+    "encoder_block_out_channels": (16, 32, 64, 64),
+    "decoder_block_out_channels": (16, 32, 64, 64),
+    "encoder_layers_per_block": (0, 1, 2, 1),
+    "decoder_layers_per_block": (0, 2, 1, 1),
+    "encoder_qkv_multiscales": ((), (), (), ()),
+    "decoder_qkv_multiscales": ((), (), (), ()),
+    "decoder_norm_types": ("batch_norm", "batch_norm", "rms_norm", "rms_norm"),
+    "decoder_act_fns": ("relu", "relu", "silu", "silu"),
+}
+DCAE_REAL = {  # the released dc-ae-f32c32-sana-1.0 (diffusers' conversion script)
+    "latent_channels": 32,
+    "encoder_block_types": ("ResBlock",) * 3 + ("EfficientViTBlock",) * 3,
+    "decoder_block_types": ("ResBlock",) * 3 + ("EfficientViTBlock",) * 3,
+    "encoder_block_out_channels": (128, 256, 512, 512, 1024, 1024),
+    "decoder_block_out_channels": (128, 256, 512, 512, 1024, 1024),
+    "encoder_layers_per_block": (2, 2, 2, 3, 3, 3),
+    "decoder_layers_per_block": (3, 3, 3, 3, 3, 3),
+    "encoder_qkv_multiscales": ((), (), (), (5,), (5,), (5,)),
+    "decoder_qkv_multiscales": ((), (), (), (5,), (5,), (5,)),
+    "downsample_block_type": "conv",
+    "upsample_block_type": "interpolate",
+    "decoder_norm_types": "rms_norm",
+    "decoder_act_fns": "silu",
+    "scaling_factor": 0.41407,
+}
+# diffusers names inside one block -> MIT Han Lab's (efficientvit dc_ae.py / nn/ops.py)
+_DCAE_BLOCK = {
+    "conv1.": "main.conv1.conv.",
+    "conv2.": "main.conv2.conv.",
+    "norm.": "main.conv2.norm.",
+    "attn.to_qkv_multiscale.0.proj_in.": "context_module.main.aggreg.0.0.",
+    "attn.to_qkv_multiscale.0.proj_out.": "context_module.main.aggreg.0.1.",
+    "attn.norm_out.": "context_module.main.proj.norm.",
+    "conv_out.conv_inverted.": "local_module.main.inverted_conv.conv.",
+    "conv_out.conv_depth.": "local_module.main.depth_conv.conv.",
+    "conv_out.conv_point.": "local_module.main.point_conv.conv.",
+    "conv_out.norm.": "local_module.main.point_conv.norm.",
+}
+
+
+def dcae_pair(config: dict, seed: int = 14) -> tuple[TensorDict, nn.Module]:
+    """``AutoencoderDC`` at ``config``, and MIT Han Lab's original layout of its weights.
+
+    The renames invert diffusers' ``convert_autoencoder_dc_checkpoint_to_diffusers``;
+    :func:`dcae_to_original` checks that diffusers' converter maps them straight back.
+    """
+    torch.manual_seed(seed)
+    reference = _randomise(diffusers.AutoencoderDC(**config), seed)
+    return dcae_to_original(reference.state_dict(), config), reference
+
+
+def dcae_to_original(sd: TensorDict, config: dict) -> TensorDict:
+    """diffusers ``AutoencoderDC`` names to the original single-file ones."""
+    from diffusers.loaders.single_file_utils import convert_autoencoder_dc_checkpoint_to_diffusers
+
+    conv_down = config.get("downsample_block_type") == "conv"
+    original: TensorDict = {}
+    for key, value in sd.items():
+        if key.endswith(("attn.to_k.weight", "attn.to_v.weight")):
+            continue
+        if key.endswith("attn.to_q.weight"):
+            head = key[: -len("to_q.weight")]
+            fused = torch.cat([sd[f"{head}to_{x}.weight"] for x in "qkv"])
+            value, key = fused[:, :, None, None], f"{head}qkv.weight"
+        elif key.endswith("attn.to_out.weight"):
+            value, key = value[:, :, None, None], key.replace("to_out.", "proj.")
+        original[_dcae_original_name(key, conv_down)] = value
+    back = convert_autoencoder_dc_checkpoint_to_diffusers(dict(original))
+    assert back.keys() == sd.keys(), sorted(set(back) ^ set(sd))[:6]
+    assert all(torch.equal(back[k].reshape(sd[k].shape), sd[k]) for k in sd)
+    return original
+
+
+def _dcae_original_name(key: str, conv_down: bool) -> str:
+    fixed = {
+        "encoder.conv_in.conv.": "encoder.project_in.conv.conv.",
+        "encoder.conv_in.": "encoder.project_in.conv.",
+        "encoder.conv_out.": "encoder.project_out.main.op_list.0.conv.",
+        "decoder.conv_in.": "decoder.project_in.main.conv.",
+        "decoder.norm_out.": "decoder.project_out.op_list.0.",
+        "decoder.conv_out.conv.": "decoder.project_out.op_list.2.conv.conv.",
+        "decoder.conv_out.": "decoder.project_out.op_list.2.conv.",
+    }
+    for new, old in fixed.items():
+        if key.startswith(new):
+            return old + key[len(new) :]
+    match = re.match(r"^(encoder|decoder)\.(?:down|up)_blocks\.(\d+)\.(\d+)\.(.*)$", key)
+    assert match, key
+    side, stage, entry, rest = match.groups()
+    head = f"{side}.stages.{stage}.op_list.{entry}."
+    if rest.startswith("conv."):  # the stage's resampler
+        plain = side == "encoder" and conv_down
+        return head + ("main.conv." if plain else "main.conv.conv.") + rest[len("conv.") :]
+    if rest in ("attn.qkv.weight", "attn.proj.weight"):
+        return head + "context_module.main." + rest[len("attn.") : -len("weight")] + "conv.weight"
+    for new, old in _DCAE_BLOCK.items():
+        if rest.startswith(new):
+            return head + old + rest[len(new) :]
+    raise AssertionError(key)
+
+
+# ----------------------------------------------------------------------------- HunyuanImage refiner
+
+
+REFINER_CONFIG = {  # small, with the real structure: 3 spatial + 2 temporal upsamplers
+    "latent_channels": 32,
+    "block_out_channels": (16, 32, 64, 128),
+    "layers_per_block": 1,
+    "spatial_compression_ratio": 8,
+    "temporal_compression_ratio": 4,
+}
+REFINER_REAL = {"latent_channels": 32}  # diffusers' defaults are the released model's
+
+
+def refiner_pair(seed: int = 15, real: bool = False) -> tuple[TensorDict, nn.Module]:
+    """``AutoencoderKLHunyuanImageRefiner`` and ComfyUI's ``vae_refiner.py`` names for it."""
+    torch.manual_seed(seed)
+    config = REFINER_REAL if real else REFINER_CONFIG
+    reference = _randomise(diffusers.AutoencoderKLHunyuanImageRefiner(**config), seed)
+    return refiner_to_original(reference.state_dict()), reference
+
+
+def refiner_to_original(sd: TensorDict) -> TensorDict:
+    """diffusers names to ComfyUI's (``refiner_vae=True``: wrapped convs, RMS ``gamma``)."""
+    out = {}
+    for key, value in sd.items():
+        key = re.sub(r"\.(down|up)_blocks\.(\d+)\.resnets\.(\d+)\.", r".\1.\2.block.\3.", key)
+        key = re.sub(r"\.(down|up)_blocks\.(\d+)\.(down|up)samplers\.0\.", r".\1.\2.\3sample.", key)
+        key = key.replace(".mid_block.resnets.0.", ".mid.block_1.")
+        key = key.replace(".mid_block.resnets.1.", ".mid.block_2.")
+        key = key.replace(".mid_block.attentions.0.", ".mid.attn_1.")
+        for new, old in (("to_q.", "q."), ("to_k.", "k."), ("to_v.", "v.")):
+            key = key.replace(f".attn_1.{new}", f".attn_1.{old}")
+        out[key.replace(".conv_shortcut.", ".nin_shortcut.conv.")] = value
+    return out
+
+
+# ----------------------------------------------------------------------------- TAESANA
+
+
+def taesana_reference(latent: int = 32, seed: int = 16) -> tuple[nn.Sequential, nn.Sequential]:
+    """madebyollin/taesd ``taesd.py`` @2a1b414 ``F32Decoder`` and ``F32Encoder``, written out.
+
+    The decoder outputs [0, 1] and the encoder takes [0, 1], as madebyollin's do.
+    """
+
+    def conv(n_in, n_out, **kwargs):
+        return nn.Conv2d(n_in, n_out, 3, padding=1, **kwargs)
+
+    def blocks(c, n=3):
+        return [TaesdBlock(c, False) for _ in range(n)]
+
+    def up(c_in, c_out):
+        return [nn.Upsample(scale_factor=2), conv(c_in, c_out, bias=False)]
+
+    decoder = [_Clamp(), conv(latent, 256), nn.ReLU()]
+    decoder += blocks(256) + up(256, 128) + blocks(128) + up(128, 64)
+    decoder += blocks(64) + up(64, 64) + blocks(64) + up(64, 64) + blocks(64) + up(64, 64)
+    decoder += blocks(64, 1) + [conv(64, 3)]
+    encoder = [conv(3, 32, stride=2), nn.ReLU(), conv(32, 64, stride=2), nn.ReLU()]
+    encoder += blocks(64, 1)
+    for _ in range(3):
+        encoder += [conv(64, 64, stride=2, bias=False), *blocks(64)]
+    encoder += [conv(64, latent)]
+    return (
+        _randomise(nn.Sequential(*decoder), seed),
+        _randomise(nn.Sequential(*encoder), seed + 1),
+    )

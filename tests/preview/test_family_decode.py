@@ -93,6 +93,34 @@ def _previewer() -> Case:
                 name="previewer.safetensors")  # fmt: skip
 
 
+def _dcae(config: dict, diffusers_layout: bool = False) -> Callable[[], Case]:
+    def build() -> Case:
+        sd, ref = fm.dcae_pair(config)
+        weights = ref.state_dict() if diffusers_layout else sd
+        return Case("dc-ae", weights, (1, 32, 4, 4), lambda z: ref.decode(z).sample,
+                    lambda x: ref.encode(x).latent, "dc_ae_f32c32_sana.safetensors",
+                    image=32)  # fmt: skip
+
+    return build
+
+
+def _taesana() -> Case:
+    decoder, encoder = fm.taesana_reference()
+    weights = decoder.state_dict() | {
+        f"taesd_encoder.{k}": v for k, v in encoder.state_dict().items()
+    }
+    return Case("taesana", weights, (1, 32, 2, 2), lambda z: decoder(z) * 2 - 1,
+                lambda x: encoder((x + 1) / 2), "taesana_decoder.pth")  # fmt: skip
+
+
+def _refiner() -> Case:
+    _, ref = fm.refiner_pair()
+    return Case("hunyuan-image-2.1-refiner", ref.state_dict(), (1, 32, 1, 4, 4),
+                lambda z: ref.decode(z).sample[:, :, 0],
+                lambda x: ref.encode(x.unsqueeze(2)).latent_dist.mode(),
+                "hunyuan_image_2.1_refiner_vae.safetensors", image=32)  # fmt: skip
+
+
 CASES = {
     "flux2": _flux2,
     "taesd": _tiny(4, "taesd", "taesd_decoder.pth"),
@@ -106,6 +134,12 @@ CASES = {
     "wan2.2": _wan("wan2.2", "wan2.2_vae.safetensors"),
     "stable-cascade-stage-a": _stage_a,
     "stable-cascade-previewer": _previewer,
+    "dc-ae": _dcae(fm.DCAE_SANA),
+    "dc-ae-mix": _dcae(fm.DCAE_MIX),
+    "dc-ae-diffusers": _dcae(fm.DCAE_SANA, diffusers_layout=True),
+    # diffusers layout: the name tells it from HunyuanVideo 1.5, which shares the layout
+    "hunyuan-image-2.1-refiner": _refiner,
+    "taesana": _taesana,
 }
 
 
@@ -124,9 +158,9 @@ def _max_diff(a: torch.Tensor, b: torch.Tensor) -> float:
 def test_decode_and_encode_equal_the_reference(family, tmp_path):
     case = CASES[family]()
     path = _write(case, tmp_path)
-    assert inspect_path(path).family in (family, "taesd")  # TAESD variants: by name only
+    assert inspect_path(path).family in (case.family, "taesd")  # TAESD variants: by name only
     engine = open_engine(path, CPU, inspect_path(path).family)
-    assert engine.family == family
+    assert engine.family == case.family
     z = torch.randn(case.latent, generator=torch.Generator().manual_seed(11))
     with torch.inference_mode():
         expected = case.decode(z)
@@ -144,7 +178,10 @@ def test_decode_and_encode_equal_the_reference(family, tmp_path):
         assert _max_diff(got, want) <= TOLERANCE
 
 
-@pytest.mark.parametrize("family", ["flux2", "hunyuan-image-2.1", "qwen-image", "taef1"])
+@pytest.mark.parametrize(
+    "family",
+    ["flux2", "hunyuan-image-2.1", "qwen-image", "taef1", "dc-ae", "hunyuan-image-2.1-refiner"],
+)
 def test_latent_files_decode_through_the_service(family, tmp_path):
     case = CASES[family]()
     path = _write(case, tmp_path)
@@ -155,5 +192,5 @@ def test_latent_files_decode_through_the_service(family, tmp_path):
     native = engine.native_latent(z, scaled=False, name="z.npy")
     with torch.inference_mode():
         expected = tensor_to_image(case.decode(native))
-    assert result.family == family and result.family_name
+    assert result.family == case.family and result.family_name
     assert np.abs(result.image - expected).max() <= TOLERANCE

@@ -54,11 +54,12 @@ def detect(keys: Keys, hints: Hints) -> VaeMatch | None:
     if latent == 32:
         why = "wrapped 3-D convs with 32 latent channels: HunyuanVideo 1.5"
         family = "hunyuan-video-1.5"
-        if layout == LAYOUT_DIFFUSERS:
-            why += " (the HunyuanImage 2.1 refiner VAE has the same diffusers layout)"
-            refined = refine_hunyuan15(hints)
-            if refined is not None:
-                family, why = refined[0], f"{why}; {refined[1]}"
+        # Both layouts are shared: ComfyUI loads the refiner with the same vae_refiner
+        # classes, diffusers' classes have the same names; a name or config tells them apart.
+        why += " (the HunyuanImage 2.1 refiner VAE has the same layout)"
+        refined = refine_hunyuan15(hints)
+        if refined is not None:
+            family, why = refined[0], f"{why}; {refined[1]}"
         return VaeMatch(family, why, layout, latent, enc, dec, quant)
     if latent == 16:
         why = "wrapped 3-D convs with 16 latent channels: HunyuanVideo 1.0's causal VAE"

@@ -72,9 +72,13 @@ def detect_dcae(keys: Keys, hints: Hints) -> VaeMatch | None:
         "encoder.project_in.conv.bias",
         "encoder.project_in.conv.conv.weight",
         "decoder.project_in.conv.weight",
+        "decoder.project_in.main.conv.weight",
     )
     if original:
-        latent = keys.dim("decoder.project_in.conv.weight", 1)
+        # Released files (and diffusers' converter) name it ``project_in.main.conv``.
+        latent = keys.dim("decoder.project_in.main.conv.weight", 1) or keys.dim(
+            "decoder.project_in.conv.weight", 1
+        )
         return VaeMatch("dc-ae", "DC-AE stages/op_list layout", LAYOUT_ORIGINAL, latent, enc, dec)
     two_d = keys.ndim("decoder.conv_in.weight") == 4 or keys.ndim("encoder.conv_in.weight") == 4
     if two_d and any(_DCAE_DIFFUSERS.match(k) for k in keys.tensors):
