@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,9 @@ from app.core.inspection.records import (
     PROBLEM_UNSAFE_PICKLE,
     PROBLEM_UNSUPPORTED_TENSOR,
     Inspection,
+    Problem,
 )
+from app.core.messages import as_text, parse, say
 
 SHIPPED_REGISTRY = Path(__file__).resolve().parents[2] / "resources" / "known_vaes.json"
 
@@ -101,6 +104,26 @@ class Validation:
     status: str
     official_id: str | None
     message: str
+    key: str = field(default="", compare=False)  # the template in app.core.messages
+    params: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.key:  # written as plain text (a problem's, another module's): find it
+            key, params = parse(self.message) or ("", {})
+            object.__setattr__(self, "key", key)
+            object.__setattr__(self, "params", params)
+
+    @classmethod
+    def said(
+        cls, status: str, official_id: str | None, key: str, /, **params: object
+    ) -> Validation:
+        """A verdict whose explanation is template ``key`` filled with ``params``."""
+        return cls(status, official_id, say(key, **params), key, as_text(params))
+
+    @classmethod
+    def for_problem(cls, problem: Problem) -> Validation:
+        """An ``invalid`` verdict explained by the problem that makes the file unusable."""
+        return cls(STATUS_INVALID, None, problem.message, problem.key, problem.params)
 
 
 @dataclass
@@ -151,15 +174,17 @@ class Registry:
         where the hash came from and every name the bytes are known by.
         """
         if sha256 and (entry := self.by_sha256(sha256)):
-            return Validation(STATUS_OFFICIAL, entry.id, f"matches {entry.display_name}")
+            return Validation.said(
+                STATUS_OFFICIAL, entry.id, "verdict.official", name=entry.display_name
+            )
         same_name = self._name_matches(filename)
         if same_name and sha256:
-            return Validation(STATUS_MISMATCH, None, _mismatch_message(same_name, size))
+            return _mismatch(same_name, size)
         if inspection is not None:
             bad = [p for p in inspection.problems if p.code in INVALIDATING_PROBLEMS]
             if bad:
-                return Validation(STATUS_INVALID, None, bad[0].message)
-        return Validation(STATUS_UNKNOWN, None, self._unknown_message(sha256, size))
+                return Validation.for_problem(bad[0])
+        return self._unknown(sha256, size)
 
     def _name_matches(self, filename: str) -> list[KnownVae]:
         name = Path(filename).name.lower()
@@ -167,33 +192,32 @@ class Registry:
             return []
         return [e for e in self._by_name.get(name, []) if e.sha256]
 
-    def _unknown_message(self, sha256: str | None, size: int) -> str:
+    def _unknown(self, sha256: str | None, size: int) -> Validation:
         if sha256 is None:
-            return "not hashed yet"
+            return Validation.said(STATUS_UNKNOWN, None, "verdict.pending")
         candidate = next((e for e in self.entries if e.unverified_sha256 == sha256), None)
         if candidate:
-            return (
-                f"matches the published but unconfirmed hash of {candidate.display_name}; "
-                "likely genuine, not verified"
+            return Validation.said(
+                STATUS_UNKNOWN, None, "verdict.unconfirmed", name=candidate.display_name
             )
         same_size = [e for e in self.entries if e.sha256 and e.size_bytes == size]
         if same_size:
-            return (
-                f"third-party file; same size as {same_size[0].display_name} but other bytes "
-                "(another VAE in the same format, or a modified copy)"
-            )
-        return "third-party file: not in the registry of official VAEs"
+            return Validation.said(
+                STATUS_UNKNOWN, None, "verdict.same-size-other-bytes",
+                name=same_size[0].display_name,
+            )  # fmt: skip
+        return Validation.said(STATUS_UNKNOWN, None, "verdict.third-party")
 
 
-def _mismatch_message(same_name: list[KnownVae], size: int) -> str:
+def _mismatch(same_name: list[KnownVae], size: int) -> Validation:
     entry = same_name[0]
     if entry.size_bytes and size != entry.size_bytes:
-        how = f"{size:,} bytes instead of {entry.size_bytes:,}"
-        if size < entry.size_bytes:
-            how += ": probably an incomplete download"
+        key = "verdict.mismatch-short" if size < entry.size_bytes else "verdict.mismatch-size"
+        how = say(key, size=f"{size:,}", expected=f"{entry.size_bytes:,}")
     else:
-        how = "same size, different bytes: corrupt or modified"
-    return f"named like {entry.display_name} but the hash differs ({how})"
+        how = say("verdict.mismatch-same-size")
+    return Validation.said(STATUS_MISMATCH, None, "verdict.mismatch", name=entry.display_name,
+                           how=how)  # fmt: skip
 
 
 def load_registry(user_file: Path | None = None, shipped_file: Path = SHIPPED_REGISTRY) -> Registry:

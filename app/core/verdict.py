@@ -71,8 +71,8 @@ def _without_hash(
     if inspection is not None:
         bad = [p for p in inspection.problems if p.code in INVALIDATING_PROBLEMS]
         if bad:
-            return Validation(STATUS_INVALID, None, bad[0].message)
-    return Validation(status, None, message)
+            return Validation.for_problem(bad[0])
+    return Validation(status, None, message)  # the template is found from the text
 
 
 def verdict_key(status: str | None, problem_codes: Iterable[str], sha256: str | None) -> str:

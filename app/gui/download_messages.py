@@ -9,6 +9,9 @@ no raw exception text (``HTTPSConnectionPool … NameResolutionError``). A
 token needed, not the official bytes, a forbidden address): trying the same
 again cannot help. A *failed* one met weather (no network, a busy server, a
 full disk): trying again can, and continues where it stopped.
+
+Phases and any core sentence not sorted here (a URL refusal, a redirect loop)
+go through :mod:`app.gui.core_messages`, like every other core text.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication
+
+from app.gui.core_messages import error_text, phase_text
 
 NONE, QUEUED, RUNNING, PAUSED, FAILED, REFUSED, FINISHED, CANCELLED = (
     "none", "queued", "running", "paused", "failed", "refused", "finished", "cancelled",
@@ -173,10 +178,10 @@ def cause_of(error: str, url: str) -> Cause:
             refused=False,
         )
     if "disk is full" in low or "not enough free space" in low or "cannot write" in low:
-        return Cause(_sentence(text), refused=False)
+        return Cause(_sentence(error_text(text)), refused=False)
     # Everything else the core says is a fact about this URL or file: a refusal.
     return Cause(
-        _sentence(text)
+        _sentence(error_text(text))
         or QCoreApplication.translate("DownloadMessages", "The download was refused."),
         refused=True,
     )
@@ -197,16 +202,7 @@ def _size(done: int, total: int | None) -> str:
 
 
 def _phase_text(progress) -> str:
-    phases = {
-        "connecting": QCoreApplication.translate("DownloadMessages", "Connecting…"),
-        "checking partial file": QCoreApplication.translate(
-            "DownloadMessages", "Checking the part downloaded before…"
-        ),
-        "downloading": QCoreApplication.translate("DownloadMessages", "Downloading…"),
-        "verifying": QCoreApplication.translate("DownloadMessages", "Checking the SHA-256…"),
-        "done": QCoreApplication.translate("DownloadMessages", "Done"),
-    }
-    return phases.get(progress.phase, progress.phase)
+    return phase_text(progress.phase)
 
 
 def look_for(view, *, present: bool = False, downloadable: bool = True) -> DownloadLook:
@@ -289,7 +285,7 @@ def _running(view, progress) -> DownloadLook:
     if progress is None:
         return DownloadLook(
             RUNNING,
-            QCoreApplication.translate("DownloadMessages", "Connecting…"),
+            phase_text("connecting"),
             (PAUSE, CANCEL),
             show_bar=True,
             busy=True,

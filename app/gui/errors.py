@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.errors import Cancelled, UserError
 from app.core.paths import app_paths
+from app.gui.core_messages import error_text
 
 log = logging.getLogger(__name__)
 LOG_NAME = "vae-manager.log"
@@ -66,7 +67,8 @@ class ErrorPresenter(QObject):
         if isinstance(exc, Cancelled):
             return
         if isinstance(exc, UserError):
-            self._box(QMessageBox.Icon.Warning, context or self.tr("Cannot do that"), str(exc))
+            text = error_text(str(exc))  # core's sentence in the window's language
+            self._box(QMessageBox.Icon.Warning, context or self.tr("Cannot do that"), text)
             self._note("user", str(exc))
             return
         trace = trace or "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))

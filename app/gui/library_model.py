@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from app.gui.core_messages import problem_text, verdict_text
 from app.gui.formatting import family_name, human_size
 from app.gui.snapshot import LibraryRow
 
@@ -126,7 +127,8 @@ class LibraryModel(QAbstractTableModel):
             ]
             return "\n".join(lines)
         if column == COL_VERDICT:
-            lines = [entry.validation_message] + [p.message for p in entry.problems]
+            lines = [verdict_text(entry.validation_message)]
+            lines += [problem_text(p) for p in entry.problems]
             lines.append(hash_source_text(entry))
             return "\n".join(dict.fromkeys(line for line in lines if line)) or None
         if column == COL_AUTOV2:

@@ -2,11 +2,11 @@
 
 Everything happens in a temporary home (``$VAE_MANAGER_HOME``), so the user's
 catalog and settings are never touched: a small library of generated VAEs, an
-AUTOMATIC1111 and a ComfyUI folder, a link, a scan, a preview decode, three
-downloads from a loopback server (finished, refused, failed), a theme switch
-while running and a 1024x640 window. Each panel is saved as a PNG when a
-folder is given, in both themes. Exit status 0 means every step
-worked; anything else prints what failed. Packaging runs it on frozen builds.
+AUTOMATIC1111 and a ComfyUI folder (which also reads a shared VAE folder), a link,
+a scan, a preview decode, three downloads from a loopback server (finished,
+refused, failed), a theme switch while running and a 1024x640 window. Each panel
+is saved as a PNG when a folder is given, in both themes. Exit status 0 means
+every step worked; anything else prints what failed. Packaging runs it on frozen builds.
 """
 
 from __future__ import annotations
@@ -45,13 +45,23 @@ def build_demo(root: Path) -> dict[str, Path]:
     broken.write_bytes(sharp.read_bytes()[: 3 << 20])
     webui = make_a1111_folder(root / "stable-diffusion-webui")
     comfy = make_comfyui_folder(root / "ComfyUI")
+    # ComfyUI also reads a shared folder (extra_model_paths.yaml) holding a copy of one VAE.
+    shared = root / "shared-models" / "vae"
+    shared.mkdir(parents=True)
+    (shared / "photo-sharp-copy.safetensors").write_bytes(sharp.read_bytes())
+    (comfy / "extra_model_paths.yaml").write_text(f"shared:\n    vae: {shared}\n")
+    # AUTOMATIC1111 reads a --vae-dir as well as models/VAE: two folders a link may go to.
+    (root / "a1111-vaes").mkdir()
+    (webui / "webui-user.sh").write_text(
+        f'export COMMANDLINE_ARGS="--vae-dir {root / "a1111-vaes"}"\n', encoding="utf-8"
+    )
     write_sample_checkpoint(webui / "models" / "Stable-diffusion" / "dreamy-mix-v2.safetensors",
                             seed=1)  # fmt: skip
     for folder in (webui, comfy):
         add_install(folder)
     installs = [install_at(webui), install_at(comfy)]
     apply_plan(plan_links(soft, installs))
-    return {"vae": soft, "webui": webui, "comfy": comfy}
+    return {"vae": soft, "webui": webui, "comfy": comfy, "shared": shared}
 
 
 def spin(until: Callable[[], bool], timeout: float = TIMEOUT_S, what: str = "") -> None:
@@ -203,6 +213,24 @@ def _other_theme_and_small_window(window, shots: Path | None, theme: str) -> Non
     _snap(window, shots, "8-library-1024x640")
 
 
+def _shared_folder_dialog(window, shots: Path) -> None:
+    """The link dialog of a VAE whose copy ComfyUI already reads from its shared folder."""
+    window.library.select_where(lambda r: r.name == "photo-sharp.safetensors")
+    dialog = window.open_link_dialog(window.library.current_row())
+    spin(lambda: dialog.plan is not None, what="the link plan")
+    comfy = next((s for s in dialog.states if s.install.kind == "comfyui"), None)
+    if comfy is None or comfy.entry.action != "already-linked" or comfy.entry.found is None:
+        raise SelfTestFailure("the copy in ComfyUI's extra_model_paths.yaml folder was not found")
+    a1111 = next(s for s in dialog.states if s.install.kind == "a1111")
+    if len(a1111.entry.choices) != 2:
+        raise SelfTestFailure(f"A1111's --vae-dir and models/VAE not both offered: {a1111.entry}")
+    settle(window)
+    if not dialog.grab().save(str(shots / "6b-link-dialog-shared-folder.png")):
+        raise SelfTestFailure("cannot write the shared-folder link dialog screenshot")
+    dialog.close()
+    window.library.select_where(lambda r: r.name == "anime-soft.safetensors")
+
+
 def _visit(window, shots: Path | None) -> None:
     def snap(name: str) -> None:
         _snap(window, shots, name)
@@ -241,6 +269,7 @@ def _visit(window, shots: Path | None) -> None:
         if not dialog.grab().save(str(shots / "6-link-dialog.png")):
             raise SelfTestFailure("cannot write the link dialog screenshot")
         dialog.close()
+        _shared_folder_dialog(window, shots)
         guide = window.guide_action()
         settle(window)
         guide.grab().save(str(shots / "7-guide.png"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.gui.core_messages import problems_text, verdict_text
 from app.gui.formatting import Badge, badge_for
 
 if TYPE_CHECKING:  # built in workers; importing these at window start would load numpy
@@ -21,6 +22,10 @@ if TYPE_CHECKING:  # built in workers; importing these at window start would loa
     from app.core.registry import KnownVae, Registry
 
 KIND_CHECKPOINT = "checkpoint"  # app.core.inspection.records.KIND_CHECKPOINT (tested equal)
+
+NAMED_BY_LIBRARY = "library"  # the library copy's file name
+NAMED_BY_USER = "user"  # the catalog's label (Rename…)
+NAMED_BY_FILE = "file"  # the first-cataloged location's file name
 
 KIND_SHORT = {
     "a1111": "A1111",
@@ -55,6 +60,8 @@ class LibraryRow:
     badge: Badge
     chips: tuple[InstallChip, ...]
     official: KnownVae | None
+    named_by: str = NAMED_BY_FILE
+    """Where ``name`` comes from (``NAMED_BY_*``): Rename is for rows without a library copy."""
 
     @property
     def path(self) -> Path | None:
@@ -64,7 +71,7 @@ class LibraryRow:
     @property
     def problems_text(self) -> str:
         """Every problem of the file, in one line."""
-        return "; ".join(p.message for p in self.entry.problems)
+        return problems_text(self.entry.problems)
 
     @property
     def reason(self) -> str:
@@ -72,7 +79,7 @@ class LibraryRow:
         if self.problems_text:
             return self.problems_text
         if self.badge.key in ("mismatch", "invalid", "official"):
-            return self.entry.validation_message
+            return verdict_text(self.entry.validation_message)
         return ""
 
 
@@ -111,27 +118,76 @@ def build_snapshot(
 
 
 def install_labels(installs: list[Install] | tuple[Install, ...]) -> dict[Path, str]:
-    """Short names; two installs of one kind are told apart by their folder name."""
-    counts: dict[str, int] = {}
+    """Short names; installs of one kind are told apart by the shortest folder suffix that does.
+
+    ``~/AI/ComfyUI`` and ``~/ComfyUI_portable/ComfyUI`` read "ComfyUI · ~/AI/ComfyUI" and
+    "ComfyUI · ~/ComfyUI_portable/ComfyUI"; a longer path is cut at the front ("…/b/c").
+    """
+    by_kind: dict[str, list[Install]] = {}
     for install in installs:
-        counts[install.kind] = counts.get(install.kind, 0) + 1
+        by_kind.setdefault(install.kind, []).append(install)
     labels = {}
-    for install in installs:
-        short = KIND_SHORT.get(install.kind, install.label)
-        labels[install.root] = (
-            f"{short} · {install.root.name}" if counts[install.kind] > 1 else short
-        )
+    for kind, group in by_kind.items():
+        roots = list(dict.fromkeys(i.root for i in group))
+        short = KIND_SHORT.get(kind, group[0].label)
+        where = _distinguishing(roots) if len(roots) > 1 else {}
+        for root in roots:
+            labels[root] = f"{short} · {where[root]}" if where else short
     return labels
+
+
+def _distinguishing(roots: list[Path]) -> dict[Path, str]:
+    """The shortest trailing part of each folder that no other folder in ``roots`` ends with."""
+    parts = {root: _shown_parts(root) for root in roots}
+    longest = max(len(p) for p in parts.values())
+    for k in range(1, longest + 1):
+        tails = {root: p[-k:] for root, p in parts.items()}
+        if len(set(tails.values())) == len(roots):
+            break
+    out = {}
+    for root, p in parts.items():
+        if k >= len(p) - 1:  # all of it but the anchor ("~", "/"): show it whole
+            out[root] = _join(p)
+        else:
+            out[root] = "…" + os.sep + os.sep.join(p[-k:])
+    return out
+
+
+def _shown_parts(root: Path) -> tuple[str, ...]:
+    """``root`` as path parts, starting with ``~`` when it is inside the home folder."""
+    home = os.path.expanduser("~")
+    if home != "~" and _under(root, Path(home)):
+        return ("~", *Path(os.path.relpath(root, home)).parts)
+    return Path(root).parts
+
+
+def _join(parts: tuple[str, ...]) -> str:
+    head, rest = parts[0], parts[1:]
+    sep = "" if head.endswith(("/", "\\")) else os.sep
+    return head + sep + os.sep.join(rest) if rest else head
+
+
+def row_name(entry: CatalogEntry, library_dir: Path | None) -> tuple[str, str]:
+    """A row's stable name and where it comes from: the library copy's, the user's, a file's.
+
+    Copies appearing or going elsewhere never rename a row; only a library copy (the file
+    the user chose to keep) or a name the user gave (``Rename…``) does.
+    """
+    in_library = sorted(p for p in entry.locations if _under(p, library_dir))
+    if in_library:
+        return Path(in_library[0]).name, NAMED_BY_LIBRARY
+    if entry.label:
+        return entry.label, NAMED_BY_USER
+    return Path(entry.first_location or _first(entry)).name, NAMED_BY_FILE
 
 
 def _row(entry, installs, links, registry, library_dir, labels) -> LibraryRow:
     ordered = sorted(entry.locations, key=lambda p: (not _under(p, library_dir), p))
     entry = _with_locations(entry, tuple(ordered))
-    name = Path(ordered[0]).name if ordered else Path(_first(entry)).name
+    name, named_by = row_name(entry, library_dir)
     official = registry.get(entry.official_id) if registry and entry.official_id else None
-    return LibraryRow(
-        entry, name, badge_for(entry), _chips(entry, installs, links, labels), official
-    )
+    chips = _chips(entry, installs, links, labels)
+    return LibraryRow(entry, name, badge_for(entry), chips, official, named_by)
 
 
 def _first(entry: CatalogEntry) -> str:

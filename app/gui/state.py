@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.gui.settings import library_checkpoint_dir, library_folder, library_vae_dir
 from app.gui.snapshot import Snapshot, build_snapshot
-from app.gui.tasks import Lane, Task, TaskRunner
+from app.gui.tasks import UNIT_BYTES, Lane, Task, TaskRunner
 
 if TYPE_CHECKING:  # the installs package walks disks: import it in workers only
     from app.core.installs.records import Install
@@ -144,9 +144,19 @@ class AppState(QObject):
 
             with open_catalog() as catalog:
                 scanner = Scanner(catalog, registry=load_app_registry(), ui_roots=ui_roots)
-                return scanner.hash_pending(progress=progress, cancel=cancel)
+                return scanner.hash_pending(
+                    progress=progress,
+                    cancel=cancel,
+                    on_file=lambda path: progress.current(path.name),
+                )
 
-        task = self.runner.submit(self.tr("Hashing new files"), work, lane=Lane.WRITER)
+        task = self.runner.submit(
+            self.tr("Hashing new files"),
+            work,
+            lane=Lane.WRITER,
+            unit=UNIT_BYTES,
+            current_title=self.tr("Hashing {name}"),
+        )
         task.ended.connect(self.reload)
         return task
 

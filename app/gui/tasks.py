@@ -7,8 +7,10 @@ for what it touches, and its outcome comes back as a signal on the GUI thread:
 one, then ``ended``. Nothing raised in a worker is lost or reaches Qt.
 
 Workers never touch widgets. They report progress by storing a number in the
-task; the runner's timer announces ``ticked`` a few times a second and views
-repaint from what the tasks hold (a per-chunk signal would flood the loop).
+task (and, through ``progress.current(name)``, the file in hand); the runner's
+timer announces ``ticked`` a few times a second, samples each running task's
+speed, and views repaint from what the tasks hold (a per-chunk signal would
+flood the loop).
 """
 
 from __future__ import annotations
@@ -45,6 +47,57 @@ class Lane(enum.Enum):
 LANE_SIZES = {Lane.IO: 2, Lane.WRITER: 1, Lane.GPU: 1}
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+UNIT_ITEMS, UNIT_BYTES = "items", "bytes"
+
+# Weight of the newest speed sample: about the last two seconds count at 200 ms ticks.
+RATE_SMOOTHING = 0.3
+
+
+class ProgressRate:
+    """Speed and time left from ``(done, total)`` samples taken on the GUI's tick.
+
+    A smoothed average of the recent rate, so one slow block does not make the
+    estimate jump; progress that goes back (the next file of a batch) starts over.
+    """
+
+    def __init__(self) -> None:
+        self._last: tuple[int, float] | None = None
+        self.speed: float | None = None  # units per second
+
+    def sample(self, done: int, now: float) -> None:
+        last, self._last = self._last, (done, now)
+        if last is None or done < last[0]:
+            self.speed = None
+            return
+        elapsed = now - last[1]
+        if elapsed <= 0:
+            return
+        rate = (done - last[0]) / elapsed
+        self.speed = rate if self.speed is None else (
+            RATE_SMOOTHING * rate + (1 - RATE_SMOOTHING) * self.speed
+        )  # fmt: skip
+
+    def seconds_left(self, done: int, total: int | None) -> float | None:
+        if not total or not self.speed:
+            return None
+        return max(0.0, (total - done) / self.speed)
+
+
+class TaskProgress:
+    """The ``progress`` callable handed to a task's work (any thread).
+
+    Called as ``progress(done, total)``; ``progress.current(name)`` names the
+    file in hand, for views that say what runs ("Hashing vae.safetensors").
+    """
+
+    def __init__(self, task: Task) -> None:
+        self._task = task
+
+    def __call__(self, done: int, total: int | None) -> None:
+        self._task.report(done, total)
+
+    def current(self, name: str) -> None:
+        self._task.current = name
 
 
 class Task(QObject):
@@ -57,15 +110,29 @@ class Task(QObject):
     _finished_in_worker = Signal(str, object)
 
     def __init__(
-        self, title: str, work: Work, lane: Lane, *, visible: bool = True, parent=None
+        self,
+        title: str,
+        work: Work,
+        lane: Lane,
+        *,
+        visible: bool = True,
+        unit: str = UNIT_ITEMS,
+        current_title: str = "",
+        parent=None,
     ) -> None:
         super().__init__(parent)
         self.title = title
         self.lane = lane
         self.visible = visible
+        self.unit = unit
+        self.current_title = current_title  # "Hashing {name}": the title once a file is named
+        self.current = ""  # written by the worker through TaskProgress.current
+        self.rate = ProgressRate()
+        self.sticky = False  # a finished row stays listed until dismissed (results to read)
         self.token = CancelToken()
         self.state = QUEUED
-        self.detail = ""
+        self.detail = ""  # one short line for the task's row
+        self.details = ""  # the whole story (per-file results), the row's tooltip
         self.error: BaseException | None = None
         self.error_trace = ""
         self.result: Any = None
@@ -84,6 +151,18 @@ class Task(QObject):
     def active(self) -> bool:
         return self.state in (QUEUED, RUNNING)
 
+    @property
+    def headline(self) -> str:
+        """What runs, in words: the file in hand when the work named one, else the title."""
+        if self.current and self.current_title and self.state == RUNNING:
+            return self.current_title.format(name=self.current)
+        return self.title
+
+    def sample_rate(self, now: float) -> None:
+        """Feed the speed estimate (GUI thread, on each tick)."""
+        if self.state == RUNNING:
+            self.rate.sample(self._progress[0], now)
+
     def cancel(self) -> None:
         """Ask the work to stop at its next check; it ends as ``cancelled``."""
         self.token.cancel()
@@ -98,7 +177,7 @@ class Task(QObject):
         self.state, self.started_at = RUNNING, time.monotonic()
         try:
             self.token.raise_if_cancelled()
-            outcome: tuple[str, object] = (DONE, self._work(self.report, self.token))
+            outcome: tuple[str, object] = (DONE, self._work(TaskProgress(self), self.token))
         except Cancelled as exc:
             outcome = (CANCELLED, exc)
         except BaseException as exc:  # noqa: BLE001 - the point: nothing escapes a worker
@@ -168,15 +247,20 @@ class TaskRunner(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         visible: bool = True,
+        unit: str = UNIT_ITEMS,
+        current_title: str = "",
     ) -> Task:
         """Queue ``work(progress, cancel)`` on ``lane``.
 
         ``on_done`` gets the result on the GUI thread. Errors go to ``on_error``
         if given, else out through ``task_failed``; cancellation is silent.
+        ``unit`` says what the progress counts (bytes get a speed and time left);
+        ``current_title`` (with ``{name}``) is shown once the work names its file.
         """
         # A child of the runner while it runs: if the window goes first, the task goes
         # with it and its late outcome is dropped instead of reaching dead widgets.
-        task = Task(title, work, lane, visible=visible, parent=self)
+        task = Task(title, work, lane, visible=visible, unit=unit,
+                    current_title=current_title, parent=self)  # fmt: skip
         if on_done is not None:
             task.succeeded.connect(on_done)
         if on_error is not None:
@@ -215,6 +299,9 @@ class TaskRunner(QObject):
 
     @Slot()
     def _on_timer_timeout(self) -> None:
+        now = time.monotonic()
+        for task in self.tasks:
+            task.sample_rate(now)
         self.ticked.emit()
         if not self.active_tasks():
             self._timer.stop()

@@ -42,17 +42,22 @@
         <translation>正在扫描模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="149"/>
+        <location filename="../../app/gui/state.py" line="154"/>
         <source>Hashing new files</source>
         <translation>正在计算新文件的哈希</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="160"/>
+        <location filename="../../app/gui/state.py" line="158"/>
+        <source>Hashing {name}</source>
+        <translation>正在计算 {name} 的哈希</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/state.py" line="170"/>
         <source>Adding {path}</source>
         <translation>正在添加 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="171"/>
+        <location filename="../../app/gui/state.py" line="181"/>
         <source>Removing {path}</source>
         <translation>正在移除 {path}</translation>
     </message>
@@ -164,119 +169,737 @@
     </message>
 </context>
 <context>
+    <name>CoreMessages</name>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="27"/>
+        <source>cannot be proven safe: {why}</source>
+        <translation>无法证明可以安全加载，已拒绝：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="28"/>
+        <source>pickle imports {names}; loading it could run code, so it is refused</source>
+        <translation>pickle 导入了 {names}；加载它可能执行代码，因此已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="29"/>
+        <source>pickle imports {names}; loading it could run code, so it is refused (these are PyTorch Lightning training objects, usually harmless, but weights-only loading cannot read them: prefer a .safetensors copy)</source>
+        <translation>pickle 导入了 {names}；加载它可能执行代码，因此已拒绝（这些是 PyTorch Lightning 训练对象，通常无害，但仅权重加载无法读取它们：请改用 .safetensors 副本）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="30"/>
+        <source>zip container has no directory at its end: the file was cut short (interrupted download or copy?)</source>
+        <translation>zip 容器末尾没有目录：文件不完整（下载或复制中断了？）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="31"/>
+        <source>zip member {name} lies past the end of the file</source>
+        <translation>zip 成员 {name} 位于文件末尾之外</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="32"/>
+        <source>zip member {name} ends past the end of the file</source>
+        <translation>zip 成员 {name} 的结尾超出了文件末尾</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="33"/>
+        <source>file is {size} bytes but tensors need at least {need}: the file was cut short (interrupted download or copy?)</source>
+        <translation>文件只有 {size} 字节，但张量至少需要 {need} 字节：文件不完整（下载或复制中断了？）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="34"/>
+        <source>file is {size} bytes; a safetensors file needs at least 8</source>
+        <translation>文件只有 {size} 字节；safetensors 文件至少需要 8 字节</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="35"/>
+        <source>file is {size} bytes but its header alone needs {need}: the file was cut short (interrupted download or copy?)</source>
+        <translation>文件只有 {size} 字节，但仅文件头就需要 {need} 字节：文件不完整（下载或复制中断了？）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="36"/>
+        <source>file is empty (0 bytes): an interrupted download or copy?</source>
+        <translation>文件为空（0 字节）：下载或复制中断了？</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="37"/>
+        <source>file is {size} bytes but tensors need {need}: the file was cut short (interrupted download or copy?)</source>
+        <translation>文件只有 {size} 字节，但张量需要 {need} 字节：文件不完整（下载或复制中断了？）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="38"/>
+        <source>pickle data ends early: the file was cut short</source>
+        <translation>pickle 数据提前结束：文件不完整</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="39"/>
+        <source>file has {extra} unexpected bytes after the last tensor</source>
+        <translation>最后一个张量之后有 {extra} 个多余的字节</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="40"/>
+        <source>not a valid pickle ({why})</source>
+        <translation>不是有效的 pickle（{why}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="41"/>
+        <source>the file ends inside a member: it was cut short</source>
+        <translation>文件在某个成员中间就结束了：文件不完整</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="42"/>
+        <source>header claims {length} bytes (limit {limit}) but the file is {size} bytes: corrupt or not a safetensors file</source>
+        <translation>文件头声称有 {length} 字节（上限 {limit}），但文件只有 {size} 字节：文件已损坏，或不是 safetensors 文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="43"/>
+        <source>header is {length} bytes, more than the {limit} this app reads (real headers, training metadata included, stay under a few MB)</source>
+        <translation>文件头有 {length} 字节，超过本程序读取的上限 {limit}（真实的文件头连同训练元数据也不过几 MB）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="44"/>
+        <source>header {detail}: not a loadable safetensors header</source>
+        <translation>文件头{detail}：不是可加载的 safetensors 文件头</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="45"/>
+        <source>this is {what}, not a VAE</source>
+        <translation>这是{what}，不是 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="46"/>
+        <source>a LoRA (lora_down/lora_up weights)</source>
+        <translation>一个 LoRA（lora_down/lora_up 权重）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="47"/>
+        <source>a textual-inversion embedding</source>
+        <translation>一个文本反转（textual inversion）嵌入</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="48"/>
+        <source>diffusion model weights without a VAE</source>
+        <translation>不含 VAE 的扩散模型权重</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="49"/>
+        <source>a file with no tensors</source>
+        <translation>一个不含张量的文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="50"/>
+        <source>{count} tensors with no VAE, LoRA or embedding keys</source>
+        <translation>{count} 个张量，没有 VAE、LoRA 或嵌入的键</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="51"/>
+        <source>folder holds no diffusion_pytorch_model file</source>
+        <translation>文件夹中没有 diffusion_pytorch_model 文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="52"/>
+        <source>GGUF (quantized) file: not supported for VAEs</source>
+        <translation>GGUF（量化）文件：不支持用作 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="53"/>
+        <source>not a safetensors, torch or diffusers model file</source>
+        <translation>不是 safetensors、torch 或 diffusers 模型文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="54"/>
+        <source>a plain Python pickle, not a torch.save file</source>
+        <translation>普通的 Python pickle，不是 torch.save 文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="55"/>
+        <source>a torch file in the pre-1.0 tar format: weights-only loading refuses it (re-save it with a current torch)</source>
+        <translation>1.0 之前的 tar 格式 torch 文件：仅权重加载会拒绝它（请用新版 torch 重新保存）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="56"/>
+        <source>zip archive without data.pkl: not a torch file</source>
+        <translation>没有 data.pkl 的 zip 压缩包：不是 torch 文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="57"/>
+        <source>{member} fails its CRC check: the file is damaged</source>
+        <translation>{member} 未通过 CRC 校验：文件已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="58"/>
+        <source>the zip directory points past the end of the file</source>
+        <translation>zip 目录指向文件末尾之外</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="59"/>
+        <source>could not read the tensor index ({detail})</source>
+        <translation>无法读取张量索引（{detail}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="60"/>
+        <source>read failed: {detail}</source>
+        <translation>读取失败：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="61"/>
+        <source>{count} NaN/Inf values, first in tensor {tensor}</source>
+        <translation>{count} 个 NaN/Inf 值，首个出现在张量 {tensor} 中</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="62"/>
+        <source>cannot check for NaN/Inf: {reason}</source>
+        <translation>无法检查 NaN/Inf：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="63"/>
+        <source>matches {name}</source>
+        <translation>与 {name} 一致</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="64"/>
+        <source>named like {name} but the hash differs ({how})</source>
+        <translation>文件名与 {name} 相同，但哈希不同（{how}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="65"/>
+        <source>{size} bytes instead of {expected}</source>
+        <translation>{size} 字节，应为 {expected} 字节</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="66"/>
+        <source>{size} bytes instead of {expected}: probably an incomplete download</source>
+        <translation>{size} 字节，应为 {expected} 字节：可能是下载不完整</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="67"/>
+        <source>same size, different bytes: corrupt or modified</source>
+        <translation>大小相同但内容不同：已损坏或被修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="68"/>
+        <source>not hashed yet</source>
+        <translation>尚未计算哈希</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="69"/>
+        <source>matches the published but unconfirmed hash of {name}; likely genuine, not verified</source>
+        <translation>与 {name} 已公布但未确认的哈希一致；很可能是正版，但未经验证</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="70"/>
+        <source>third-party file; same size as {name} but other bytes (another VAE in the same format, or a modified copy)</source>
+        <translation>第三方文件；大小与 {name} 相同但内容不同（同格式的另一个 VAE，或被修改的副本）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="71"/>
+        <source>third-party file: not in the registry of official VAEs</source>
+        <translation>第三方文件：不在官方 VAE 登记表中</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="72"/>
+        <source>hash read from {source}, not computed by VAE Manager: informational only, it cannot make a file official</source>
+        <translation>哈希读取自 {source}，并非 VAE Manager 计算：仅供参考，不能据此认定为官方文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="73"/>
+        <source>A1111&apos;s cache.json</source>
+        <translation>A1111 的 cache.json</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="74"/>
+        <source>SD.Next&apos;s data/cache.json</source>
+        <translation>SD.Next 的 data/cache.json</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="75"/>
+        <source>the A1111/Forge hash cache (cache/hashes)</source>
+        <translation>A1111/Forge 的哈希缓存（cache/hashes）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="76"/>
+        <source>Stability Matrix&apos;s .cm-info.json</source>
+        <translation>Stability Matrix 的 .cm-info.json</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="77"/>
+        <source>unknown source</source>
+        <translation>未知来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="78"/>
+        <source>hash read from {source}, not computed by VAE Manager: not judged until VAE Manager hashes the file itself</source>
+        <translation>哈希读取自 {source}，并非 VAE Manager 计算：在 VAE Manager 亲自计算哈希之前不作判定</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="79"/>
+        <source>the server answered {status} {reason}</source>
+        <translation>服务器返回 {status} {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="80"/>
+        <source>the access token was refused ({status} {reason}) for {where}: check the token in settings and accept the model&apos;s licence on its page</source>
+        <translation>访问令牌被拒绝（{status} {reason}），地址 {where}：请在设置中检查令牌，并在模型页面上接受其许可协议</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="81"/>
+        <source>this file needs an access token: set it in settings ({status} {reason}: {where})</source>
+        <translation>此文件需要访问令牌：请在设置中填写（{status} {reason}：{where}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="82"/>
+        <source>not found ({status} {reason}): {where}</source>
+        <translation>未找到（{status} {reason}）：{where}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="83"/>
+        <source>the server refused the download ({status} {reason}): {where}</source>
+        <translation>服务器拒绝了下载（{status} {reason}）：{where}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="84"/>
+        <source>secure connection failed (certificate or TLS problem): {detail}</source>
+        <translation>安全连接失败（证书或 TLS 问题）：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="85"/>
+        <source>the server redirected too many times</source>
+        <translation>服务器重定向次数过多</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="86"/>
+        <source>invalid download address: {detail}</source>
+        <translation>下载地址无效：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="87"/>
+        <source>the server did not accept the connection in time</source>
+        <translation>服务器未能及时接受连接</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="88"/>
+        <source>no data for {seconds} s (stalled transfer)</source>
+        <translation>{seconds} 秒内没有收到数据（传输停滞）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="89"/>
+        <source>the connection dropped during the transfer</source>
+        <translation>传输过程中连接中断</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="90"/>
+        <source>the server refused the connection</source>
+        <translation>服务器拒绝了连接</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="91"/>
+        <source>connection problem: {detail}</source>
+        <translation>连接问题：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="92"/>
+        <source>{what}: download failed after {tries} tries ({failure}); the partial file is kept, resume it later</source>
+        <translation>{what}：尝试 {tries} 次后下载失败（{failure}）；已下载的部分会保留，可稍后继续</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="93"/>
+        <source>{what}: {reason} (gave up after {restarts} restarts)</source>
+        <translation>{what}：{reason}（重新开始 {restarts} 次后放弃）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="94"/>
+        <source>the {what} {url} is not a valid URL: {detail}</source>
+        <translation>{what} {url} 不是有效的网址：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="95"/>
+        <source>the {what} must be an https:// address, got {url}</source>
+        <translation>{what} 必须是 https:// 地址，收到的是 {url}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="96"/>
+        <source>the {what} must use https:// (plain http is only allowed for this computer): {url}</source>
+        <translation>{what} 必须使用 https://（普通 http 只允许用于本机）：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="97"/>
+        <source>the {what} {url} is {reason}: refused</source>
+        <translation>{what} {url} 是{reason}：已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="98"/>
+        <source>{lead}, which is not a valid URL ({detail}): refused</source>
+        <translation>{lead}，这不是有效的网址（{detail}）：已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="99"/>
+        <source>{lead}, which is not an http(s) address: refused</source>
+        <translation>{lead}，这不是 http(s) 地址：已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="100"/>
+        <source>{lead}, which names no host: refused</source>
+        <translation>{lead}，其中没有主机名：已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="101"/>
+        <source>{lead}, which is {reason}: refused</source>
+        <translation>{lead}，这是{reason}：已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="102"/>
+        <source>{lead}, plain http to another computer (only https is allowed there): refused</source>
+        <translation>{lead}，是通往其他计算机的普通 http（那里只允许 https）：已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="103"/>
+        <source>the server redirected to {url}</source>
+        <translation>服务器重定向到 {url}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="104"/>
+        <source>the address {url}</source>
+        <translation>地址 {url}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="105"/>
+        <source>markers: {markers}</source>
+        <translation>识别依据：{markers}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="106"/>
+        <source>default models/{sub}</source>
+        <translation>默认的 models/{sub}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="107"/>
+        <source>default models/{sub} (desktop base folder)</source>
+        <translation>默认的 models/{sub}（桌面版基础文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="108"/>
+        <source>default Models</source>
+        <translation>默认的 Models</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="109"/>
+        <source>{name} in {file} line {line}</source>
+        <translation>{file} 第 {line} 行的 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="110"/>
+        <source>{name} in {file} line {line} ({note})</source>
+        <translation>{file} 第 {line} 行的 {name}（{note}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="111"/>
+        <source>{source} (links to {target})</source>
+        <translation>{source}（链接到 {target}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="112"/>
+        <source>aki package (its launcher&apos;s own arguments are not read)</source>
+        <translation>秋叶整合包（不读取其启动器自己的参数）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="113"/>
+        <source>output/vae (ComfyUI also lists it)</source>
+        <translation>output/vae（ComfyUI 也会列出它）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="114"/>
+        <source>{file}: section {section}, {how}</source>
+        <translation>{file}：{section} 段，{how}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="115"/>
+        <source>{key} (relative to the yaml folder)</source>
+        <translation>{key}（相对于 yaml 所在文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="116"/>
+        <source>ComfyUI desktop base folder (basePath in {file})</source>
+        <translation>ComfyUI 桌面版基础文件夹（{file} 中的 basePath）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="117"/>
+        <source>ComfyUI desktop base folder (markers: {markers}; no desktop config found)</source>
+        <translation>ComfyUI 桌面版基础文件夹（识别依据：{markers}；未找到桌面版配置）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="118"/>
+        <source>config.json {key}</source>
+        <translation>config.json 中的 {key}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="119"/>
+        <source>InvokeAI has no VAE folder</source>
+        <translation>InvokeAI 没有 VAE 文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="120"/>
+        <source>add the file in Model Manager (Scan Folder / URL or Local Path, &apos;in place&apos;)</source>
+        <translation>请在模型管理器中添加文件（扫描文件夹 / URL 或本地路径，选择“就地”）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="121"/>
+        <source>one-click package {path}</source>
+        <translation>一键整合包 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="122"/>
+        <source>portable package {path}</source>
+        <translation>便携包 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="123"/>
+        <source>Windows package {path}</source>
+        <translation>Windows 整合包 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="124"/>
+        <source>Stability Matrix package {label} in {root}</source>
+        <translation>{root} 中的 Stability Matrix 包 {label}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="125"/>
+        <source>Stability Matrix library{portable}: {markers}</source>
+        <translation>Stability Matrix 库{portable}：{markers}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="126"/>
+        <source>added by you</source>
+        <translation>由你添加</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="127"/>
+        <source>shared Models/{sub}</source>
+        <translation>共享的 Models/{sub}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="128"/>
+        <source>settings.json ModelDirectoryOverride</source>
+        <translation>settings.json 中的 ModelDirectoryOverride</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="129"/>
+        <source>settings.json ModelDirectoryOverride {path} is refused: {why}</source>
+        <translation>settings.json 中的 ModelDirectoryOverride {path} 被拒绝：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="130"/>
+        <source>settings.json ModelDirectoryOverride {value} is not a usable path: ignored, default Models/ used</source>
+        <translation>settings.json 中的 ModelDirectoryOverride {value} 不是可用的路径：已忽略，改用默认的 Models/</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="131"/>
+        <source>{what}: ignored, default folders used</source>
+        <translation>{what}：已忽略，改用默认文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="132"/>
+        <source>&apos;{name}&apos; ({package}, shared folders: {method})</source>
+        <translation>“{name}”（{package}，共享文件夹方式：{method}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="137"/>
+        <source>The file was cut short (an interrupted download or copy?)</source>
+        <translation>文件不完整（下载或复制中断了？）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="138"/>
+        <source>Not a VAE</source>
+        <translation>不是 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="139"/>
+        <source>Refused: this pickle file cannot be proven safe to load</source>
+        <translation>已拒绝：无法证明此 pickle 文件可以安全加载</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="140"/>
+        <source>The weights hold NaN/Inf values</source>
+        <translation>权重中含有 NaN/Inf 值</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="141"/>
+        <source>The header is too large</source>
+        <translation>文件头过大</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="142"/>
+        <source>Not a model file this app can read</source>
+        <translation>不是本程序能读取的模型文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="143"/>
+        <source>The file is damaged</source>
+        <translation>文件已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="144"/>
+        <source>The file cannot be read</source>
+        <translation>无法读取文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="145"/>
+        <source>The file holds tensors without plain data</source>
+        <translation>文件中含有没有普通数据的张量</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="150"/>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="151"/>
+        <source>Checking the part downloaded before…</source>
+        <translation>正在检查之前下载的部分…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="152"/>
+        <source>Downloading…</source>
+        <translation>正在下载…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="153"/>
+        <source>Waiting to try again…</source>
+        <translation>等待重试…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="154"/>
+        <source>Checking the SHA-256…</source>
+        <translation>正在校验 SHA-256…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="155"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="159"/>
+        <source>{lead}: {message}</source>
+        <translation>{lead}：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="160"/>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+</context>
+<context>
     <name>DetailsView</name>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="105"/>
+        <location filename="../../app/gui/panels/library_details.py" line="106"/>
         <source>Hash from</source>
         <translation>哈希来源</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="55"/>
+        <location filename="../../app/gui/panels/library_details.py" line="56"/>
         <source>Select a file to see its hashes, where it is and what it is.</source>
         <translation>选择一个文件，查看它的哈希、位置和类型。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="65"/>
+        <location filename="../../app/gui/panels/library_details.py" line="66"/>
         <source>Which VAE should I use?</source>
         <translation>我该用哪个 VAE？</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="71"/>
+        <location filename="../../app/gui/panels/library_details.py" line="72"/>
         <source>Hashes</source>
         <translation>哈希</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="72"/>
+        <location filename="../../app/gui/panels/library_details.py" line="73"/>
         <source>Locations</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="73"/>
+        <location filename="../../app/gui/panels/library_details.py" line="74"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="76"/>
+        <location filename="../../app/gui/panels/library_details.py" line="77"/>
         <source>Problems</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="95"/>
+        <location filename="../../app/gui/panels/library_details.py" line="96"/>
         <source>Not hashed yet: hashing runs in the background.</source>
         <translation>尚未计算哈希：正在后台计算。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="111"/>
+        <location filename="../../app/gui/panels/library_details.py" line="112"/>
         <source>missing</source>
         <translation>已丢失</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="112"/>
+        <location filename="../../app/gui/panels/library_details.py" line="113"/>
         <source>linked by VAE Manager</source>
         <translation>由 VAE Manager 链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="113"/>
+        <location filename="../../app/gui/panels/library_details.py" line="114"/>
         <source>own copy</source>
         <translation>独立副本</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="126"/>
+        <location filename="../../app/gui/panels/library_details.py" line="127"/>
         <source>In these installs:</source>
         <translation>位于这些安装中：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="132"/>
+        <location filename="../../app/gui/panels/library_details.py" line="133"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="132"/>
+        <location filename="../../app/gui/panels/library_details.py" line="133"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="134"/>
+        <location filename="../../app/gui/panels/library_details.py" line="135"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="135"/>
+        <location filename="../../app/gui/panels/library_details.py" line="136"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="136"/>
+        <location filename="../../app/gui/panels/library_details.py" line="137"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="137"/>
+        <location filename="../../app/gui/panels/library_details.py" line="138"/>
         <source>Family</source>
         <translation>系列</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="138"/>
+        <location filename="../../app/gui/panels/library_details.py" line="139"/>
         <source>Key layout</source>
         <translation>键名布局</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="139"/>
+        <location filename="../../app/gui/panels/library_details.py" line="140"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="141"/>
+        <location filename="../../app/gui/panels/library_details.py" line="142"/>
         <source>Has encoder</source>
         <translation>含编码器</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="144"/>
+        <location filename="../../app/gui/panels/library_details.py" line="145"/>
         <source>First seen</source>
         <translation>首次发现</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_details.py" line="145"/>
+        <location filename="../../app/gui/panels/library_details.py" line="146"/>
         <source>Last seen</source>
         <translation>最近发现</translation>
     </message>
@@ -327,183 +950,157 @@
 <context>
     <name>DownloadMessages</name>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="82"/>
+        <location filename="../../app/gui/download_messages.py" line="84"/>
         <source>Something went wrong inside VAE Manager (a bug); the details are in the log. Try again, or report it.</source>
         <translation>VAE Manager 内部出错（这是程序缺陷），详情已写入日志。请重试或报告此问题。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="91"/>
+        <location filename="../../app/gui/download_messages.py" line="93"/>
         <source>Cannot reach {host}: check the connection or set a mirror.</source>
         <translation>无法访问 {host}：请检查网络连接或设置镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="98"/>
+        <location filename="../../app/gui/download_messages.py" line="100"/>
         <source>This file needs an access token: add your Hugging Face token in Settings.</source>
         <translation>此文件需要访问令牌：请在“设置”中填写你的 Hugging Face 令牌。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="107"/>
+        <location filename="../../app/gui/download_messages.py" line="109"/>
         <source>The access token was refused: check it in Settings and accept the model&apos;s licence on its page.</source>
         <translation>访问令牌被拒绝：请在“设置”中检查令牌，并在模型页面上接受其许可协议。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="117"/>
+        <location filename="../../app/gui/download_messages.py" line="119"/>
         <source>Not found on {host}: the file was moved or removed.</source>
         <translation>在 {host} 上找不到该文件：它已被移动或删除。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="125"/>
+        <location filename="../../app/gui/download_messages.py" line="127"/>
         <source>The downloaded file is not the official one (its SHA-256 differs); it was set aside as {name} and not installed.</source>
         <translation>下载的文件不是官方文件（SHA-256 不同）；已另存为 {name}，未安装。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="135"/>
+        <location filename="../../app/gui/download_messages.py" line="137"/>
         <source>The server {host} is busy (error {code}): try again later or set a mirror.</source>
         <translation>服务器 {host} 繁忙（错误 {code}）：请稍后重试或设置镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="143"/>
+        <location filename="../../app/gui/download_messages.py" line="145"/>
         <source>Cannot connect to {host}: check the connection or set a mirror.</source>
         <translation>无法连接到 {host}：请检查网络连接或设置镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="151"/>
+        <location filename="../../app/gui/download_messages.py" line="153"/>
         <source>The server {host} stopped sending data: try again later or set a mirror.</source>
         <translation>服务器 {host} 停止发送数据：请稍后重试或设置镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="159"/>
+        <location filename="../../app/gui/download_messages.py" line="161"/>
         <source>The connection to {host} failed: check the connection and try again; it continues where it stopped.</source>
         <translation>与 {host} 的连接失败：请检查网络后重试，下载会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="168"/>
+        <location filename="../../app/gui/download_messages.py" line="170"/>
         <source>The secure connection to {host} failed (certificate problem): check the system clock, a proxy or the mirror setting.</source>
         <translation>与 {host} 的安全连接失败（证书问题）：请检查系统时间、代理或镜像设置。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="180"/>
+        <location filename="../../app/gui/download_messages.py" line="182"/>
         <source>The download was refused.</source>
         <translation>下载被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="201"/>
-        <location filename="../../app/gui/download_messages.py" line="292"/>
-        <source>Connecting…</source>
-        <translation>正在连接…</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/download_messages.py" line="202"/>
-        <source>Checking the part downloaded before…</source>
-        <translation>正在检查之前下载的部分…</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/download_messages.py" line="205"/>
-        <source>Downloading…</source>
-        <translation>正在下载…</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/download_messages.py" line="206"/>
-        <source>Checking the SHA-256…</source>
-        <translation>正在校验 SHA-256…</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/download_messages.py" line="207"/>
-        <source>Done</source>
-        <translation>完成</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/download_messages.py" line="218"/>
+        <location filename="../../app/gui/download_messages.py" line="211"/>
         <source>In your library</source>
         <translation>已在你的库中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="224"/>
+        <location filename="../../app/gui/download_messages.py" line="217"/>
         <source>No download address known</source>
         <translation>没有已知的下载地址</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="230"/>
+        <location filename="../../app/gui/download_messages.py" line="223"/>
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="240"/>
+        <location filename="../../app/gui/download_messages.py" line="233"/>
         <source>Waiting for a free download slot…</source>
         <translation>正在等待空闲的下载位置…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="248"/>
+        <location filename="../../app/gui/download_messages.py" line="241"/>
         <source>Stopped when VAE Manager closed.</source>
         <translation>VAE Manager 关闭时已停止。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="250"/>
+        <location filename="../../app/gui/download_messages.py" line="243"/>
         <source>Paused.</source>
         <translation>已暂停。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="252"/>
+        <location filename="../../app/gui/download_messages.py" line="245"/>
         <source>Paused at {size}.</source>
         <translation>已暂停于 {size}。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="258"/>
+        <location filename="../../app/gui/download_messages.py" line="251"/>
         <source>Resume continues where it stopped.</source>
         <translation>点击“继续”会从中断处接着下载。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="263"/>
+        <location filename="../../app/gui/download_messages.py" line="256"/>
         <source>Cancelled; the {size} downloaded so far are kept until you discard them.</source>
         <translation>已取消；已下载的 {size} 会一直保留，直到你丢弃它们。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="270"/>
+        <location filename="../../app/gui/download_messages.py" line="263"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="277"/>
+        <location filename="../../app/gui/download_messages.py" line="270"/>
         <source>The {size} downloaded so far are kept.</source>
         <translation>已下载的 {size} 已保留。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="304"/>
+        <location filename="../../app/gui/download_messages.py" line="297"/>
         <source>Trying again in {n} s.</source>
         <translation>{n} 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="317"/>
+        <location filename="../../app/gui/download_messages.py" line="310"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="318"/>
+        <location filename="../../app/gui/download_messages.py" line="311"/>
         <source>downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="319"/>
+        <location filename="../../app/gui/download_messages.py" line="312"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="320"/>
+        <location filename="../../app/gui/download_messages.py" line="313"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="321"/>
+        <location filename="../../app/gui/download_messages.py" line="314"/>
         <source>refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="322"/>
+        <location filename="../../app/gui/download_messages.py" line="315"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="323"/>
+        <location filename="../../app/gui/download_messages.py" line="316"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -617,7 +1214,7 @@
 <context>
     <name>DropHandler</name>
     <message>
-        <location filename="../../app/gui/main_window/drops.py" line="97"/>
+        <location filename="../../app/gui/main_window/drops.py" line="105"/>
         <source>Looking at the dropped items</source>
         <translation>正在查看拖入的项目</translation>
     </message>
@@ -625,12 +1222,12 @@
 <context>
     <name>ErrorPresenter</name>
     <message>
-        <location filename="../../app/gui/errors.py" line="69"/>
+        <location filename="../../app/gui/errors.py" line="71"/>
         <source>Cannot do that</source>
         <translation>无法执行</translation>
     </message>
     <message>
-        <location filename="../../app/gui/errors.py" line="76"/>
+        <location filename="../../app/gui/errors.py" line="78"/>
         <source>Something went wrong inside VAE Manager{where}. This is a bug, not something you did.
 Your files were not changed by the failed step. The details were written to:
 {log}</source>
@@ -639,7 +1236,7 @@ Your files were not changed by the failed step. The details were written to:
 {log}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/errors.py" line="80"/>
+        <location filename="../../app/gui/errors.py" line="82"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
@@ -762,32 +1359,32 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>HashSource</name>
     <message>
-        <location filename="../../app/gui/library_model.py" line="156"/>
+        <location filename="../../app/gui/library_model.py" line="158"/>
         <source>A1111&apos;s cache.json</source>
         <translation>A1111 的 cache.json</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="157"/>
+        <location filename="../../app/gui/library_model.py" line="159"/>
         <source>SD.Next&apos;s cache.json</source>
         <translation>SD.Next 的 cache.json</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="159"/>
+        <location filename="../../app/gui/library_model.py" line="161"/>
         <source>Stability Matrix&apos;s .cm-info.json</source>
         <translation>Stability Matrix 的 .cm-info.json</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="154"/>
+        <location filename="../../app/gui/library_model.py" line="156"/>
         <source>hash computed by VAE Manager</source>
         <translation>哈希由 VAE Manager 计算</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="163"/>
+        <location filename="../../app/gui/library_model.py" line="165"/>
         <source>hash read from {where}, not checked by VAE Manager</source>
         <translation>哈希读取自 {where}，未经 VAE Manager 核实</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="158"/>
+        <location filename="../../app/gui/library_model.py" line="160"/>
         <source>the A1111/Forge hash cache</source>
         <translation>A1111/Forge 的哈希缓存</translation>
     </message>
@@ -811,224 +1408,234 @@ Your files were not changed by the failed step. The details were written to:
     </message>
 </context>
 <context>
-    <name>ImportDialog</name>
+    <name>Import</name>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="68"/>
-        <source>Import into the library</source>
-        <translation>导入到库</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="77"/>
-        <source>{n} item(s) dropped. VAEs go to the library&apos;s VAE folder and full checkpoints to its checkpoints folder; files already in the catalog are not stored twice; unsafe or damaged files are refused.</source>
-        <translation>拖入了 {n} 个项目。VAE 放入库的 VAE 文件夹，完整大模型放入其 checkpoints 文件夹；目录中已有的文件不会重复存放；不安全或已损坏的文件会被拒绝。</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="88"/>
-        <source>File</source>
-        <translation>文件</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="88"/>
-        <source>Result</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="88"/>
-        <source>Now at</source>
-        <translation>现在位置</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="88"/>
-        <source>Why / baked-in VAE</source>
-        <translation>原因 / 内置 VAE</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="97"/>
-        <source>waiting</source>
-        <translation>等待中</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="108"/>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="219"/>
-        <source>Import</source>
-        <translation>导入</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="117"/>
-        <source>How</source>
-        <translation>方式</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="122"/>
-        <source>Copy (keep the originals)</source>
-        <translation>复制（保留原文件）</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="123"/>
-        <source>Move</source>
-        <translation>移动</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="124"/>
-        <source>Hard link (same drive, no extra space)</source>
-        <translation>硬链接（同一磁盘，不占额外空间）</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="137"/>
-        <source>Also extract the VAE of each checkpoint into a standalone .safetensors</source>
-        <translation>同时把每个大模型的 VAE 提取为独立的 .safetensors</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="140"/>
-        <source>Store pickled VAEs (.ckpt, .pt) as .safetensors (checked to be identical)</source>
-        <translation>把 pickle 格式的 VAE（.ckpt、.pt）存为 .safetensors（会校验内容完全一致）</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="155"/>
-        <source>Importing is not available in this build.</source>
-        <translation>此版本不支持导入。</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="165"/>
-        <source>Importing {n} item(s)</source>
-        <translation>正在导入 {n} 个项目</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="171"/>
-        <source>Starting…</source>
-        <translation>正在开始…</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="185"/>
-        <source>Importing {name}</source>
-        <translation>正在导入 {name}</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="191"/>
+        <location filename="../../app/gui/import_task.py" line="61"/>
         <source>imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="192"/>
+        <location filename="../../app/gui/import_task.py" line="62"/>
         <source>already in the library</source>
         <translation>已在库中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="193"/>
+        <location filename="../../app/gui/import_task.py" line="63"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="194"/>
+        <location filename="../../app/gui/import_task.py" line="64"/>
         <source>refused</source>
-        <translation>已拒绝</translation>
+        <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="195"/>
+        <location filename="../../app/gui/import_task.py" line="65"/>
         <source>VAE extracted</source>
         <translation>已提取 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="196"/>
+        <location filename="../../app/gui/import_task.py" line="66"/>
         <source>converted to .safetensors</source>
         <translation>已转换为 .safetensors</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="205"/>
+        <location filename="../../app/gui/import_task.py" line="79"/>
         <source>baked-in VAE: {vae}</source>
         <translation>内置 VAE：{vae}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/import_dialog.py" line="211"/>
-        <source>Done: {done} file(s) added, {n} result(s) below.</source>
-        <translation>完成：添加了 {done} 个文件，结果共 {n} 条，见下方。</translation>
+        <location filename="../../app/gui/import_task.py" line="89"/>
+        <source>{added} imported</source>
+        <translation>已导入 {added} 个</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/import_task.py" line="91"/>
+        <source>{n} already there or skipped</source>
+        <translation>{n} 个已存在或已跳过</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/import_task.py" line="94"/>
+        <source>{n} refused ({name}: {why})</source>
+        <translation>{n} 个被拒绝（{name}：{why}）</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="53"/>
+        <source>Import into the library</source>
+        <translation>导入到库</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="60"/>
+        <source>{n} item(s) dropped. VAEs go to the library&apos;s VAE folder and full checkpoints to its checkpoints folder; files already in the catalog are not stored twice; unsafe or damaged files are refused.</source>
+        <translation>拖入了 {n} 个项目。VAE 放入库的 VAE 文件夹，完整大模型放入其 checkpoints 文件夹；目录中已有的文件不会重复存放；不安全或已损坏的文件会被拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="70"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="70"/>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="79"/>
+        <source>The import runs in the background: follow it, cancel it and read its results in the task panel.</source>
+        <translation>导入在后台进行：可在任务面板中查看进度、取消并阅读结果。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="85"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="94"/>
+        <source>How</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="99"/>
+        <source>Copy (keep the originals)</source>
+        <translation>复制（保留原文件）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="100"/>
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="101"/>
+        <source>Hard link (same drive, no extra space)</source>
+        <translation>硬链接（同一磁盘，不占额外空间）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="114"/>
+        <source>Also extract the VAE of each checkpoint into a standalone .safetensors</source>
+        <translation>同时把每个大模型的 VAE 提取为独立的 .safetensors</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/import_dialog.py" line="117"/>
+        <source>Store pickled VAEs (.ckpt, .pt) as .safetensors (checked to be identical)</source>
+        <translation>把 pickle 格式的 VAE（.ckpt、.pt）存为 .safetensors（会校验内容完全一致）</translation>
+    </message>
+</context>
+<context>
+    <name>ImportTasks</name>
+    <message>
+        <location filename="../../app/gui/import_task.py" line="114"/>
+        <source>Importing {n} item(s)</source>
+        <translation>正在导入 {n} 个项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/import_task.py" line="118"/>
+        <source>Importing {name}</source>
+        <translation>正在导入 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/import_task.py" line="130"/>
+        <source>Import done: {summary}</source>
+        <translation>导入完成：{summary}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/import_task.py" line="135"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/import_task.py" line="139"/>
+        <source>Import cancelled; the files imported before it stay.</source>
+        <translation>导入已取消；此前已导入的文件保留。</translation>
     </message>
 </context>
 <context>
     <name>InstallsPanel</name>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="46"/>
+        <location filename="../../app/gui/panels/installs.py" line="47"/>
         <source>Installs</source>
         <translation>安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="47"/>
+        <location filename="../../app/gui/panels/installs.py" line="48"/>
         <source>The UIs VAE Manager links VAEs into. Each folder says why it is one: a default, a launch flag or a config file.</source>
         <translation>VAE Manager 会把 VAE 链接到这些界面中。每个文件夹都注明了来由：默认位置、启动参数或配置文件。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="52"/>
-        <location filename="../../app/gui/panels/installs.py" line="78"/>
+        <location filename="../../app/gui/panels/installs.py" line="53"/>
+        <location filename="../../app/gui/panels/installs.py" line="79"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="55"/>
+        <location filename="../../app/gui/panels/installs.py" line="56"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="58"/>
+        <location filename="../../app/gui/panels/installs.py" line="59"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="60"/>
+        <location filename="../../app/gui/panels/installs.py" line="61"/>
         <source>Rescan</source>
         <translation>重新扫描</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="66"/>
+        <location filename="../../app/gui/panels/installs.py" line="67"/>
         <source>Tip: drop a UI&apos;s folder on this window to add it.</source>
         <translation>提示：把界面的文件夹拖到本窗口即可添加。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="73"/>
+        <location filename="../../app/gui/panels/installs.py" line="74"/>
         <source>No Stable Diffusion UI found yet</source>
         <translation>尚未找到 Stable Diffusion 界面</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="74"/>
+        <location filename="../../app/gui/panels/installs.py" line="75"/>
         <source>VAE Manager looks for AUTOMATIC1111, Forge, reForge, SD.Next, ComfyUI, InvokeAI, Fooocus, SwarmUI and Stability Matrix. If yours is elsewhere, add its folder or drop it on this window.</source>
         <translation>VAE Manager 会查找 AUTOMATIC1111、Forge、reForge、SD.Next、ComfyUI、InvokeAI、Fooocus、SwarmUI 和 Stability Matrix。如果你的安装在别处，请添加它的文件夹，或把它拖到本窗口。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="83"/>
+        <location filename="../../app/gui/panels/installs.py" line="84"/>
         <source>Install / folder</source>
         <translation>安装 / 文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="83"/>
+        <location filename="../../app/gui/panels/installs.py" line="84"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="84"/>
+        <location filename="../../app/gui/panels/installs.py" line="85"/>
         <source>Why</source>
         <translation>来由</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="105"/>
+        <location filename="../../app/gui/panels/installs.py" line="107"/>
         <source>VAE folder</source>
         <translation>VAE 文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="107"/>
+        <location filename="../../app/gui/panels/installs.py" line="110"/>
         <source>Checkpoint folder</source>
         <translation>大模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="110"/>
+        <location filename="../../app/gui/panels/installs.py" line="114"/>
         <source>No VAE folder known</source>
         <translation>没有已知的 VAE 文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="120"/>
+        <location filename="../../app/gui/panels/installs.py" line="124"/>
         <source>(not created yet)</source>
         <translation>（尚未创建）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="129"/>
+        <location filename="../../app/gui/panels/installs.py" line="133"/>
         <source>Choose the folder of a Stable Diffusion UI</source>
         <translation>选择 Stable Diffusion 界面的文件夹</translation>
     </message>
@@ -1036,84 +1643,89 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>LibraryActions</name>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="61"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="62"/>
         <source>The file changed since it was cataloged; the catalog is updated.</source>
         <translation>文件在编入目录后发生了变化；目录已更新。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="64"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="65"/>
         <source>The bytes are the ones the catalog recorded.</source>
         <translation>文件内容与目录记录的一致。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="65"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="66"/>
         <source>{name}: {verdict} ({message}).
 {same}</source>
         <translation>{name}：{verdict}（{message}）。
 {same}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="71"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="72"/>
         <source>Verified</source>
         <translation>校验完成</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="73"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="74"/>
         <source>Verifying {name}</source>
         <translation>正在校验 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="96"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="97"/>
         <source>Removed {n} link(s).</source>
         <translation>已移除 {n} 个链接。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="98"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="99"/>
         <source>Left alone:</source>
         <translation>保留未动：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="99"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="100"/>
         <source>Unlinked</source>
         <translation>已取消链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="102"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="103"/>
         <source>Unlinking {name}</source>
         <translation>正在取消链接 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="124"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="125"/>
         <source>{install} now uses {name} by default ({key} in {config}).</source>
         <translation>{install} 现在默认使用 {name}（{config} 中的 {key}）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="128"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="129"/>
         <source>none: there was no config.json yet</source>
         <translation>无：之前还没有 config.json</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="129"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="130"/>
         <source>Backup of the previous settings: {backup}</source>
         <translation>原设置的备份：{backup}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="130"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="131"/>
         <source>Default VAE set</source>
         <translation>已设置默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="134"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="135"/>
         <source>Setting the default VAE of {install}</source>
         <translation>正在设置 {install} 的默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="144"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="152"/>
+        <source>Renaming {name}</source>
+        <translation>正在重命名 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="162"/>
         <source>Move to the trash?</source>
         <translation>移到回收站？</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="146"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="164"/>
         <source>Move {name} to the trash? Links VAE Manager made of it are removed; these files go to the trash (you can restore them from there):
 
 {paths}</source>
@@ -1122,12 +1734,12 @@ Your files were not changed by the failed step. The details were written to:
 {paths}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="155"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="173"/>
         <source>Move to trash</source>
         <translation>移到回收站</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="178"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="196"/>
         <source>Moving {name} to the trash</source>
         <translation>正在把 {name} 移到回收站</translation>
     </message>
@@ -1135,52 +1747,52 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>LibraryModel</name>
     <message>
-        <location filename="../../app/gui/library_model.py" line="38"/>
+        <location filename="../../app/gui/library_model.py" line="39"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="39"/>
+        <location filename="../../app/gui/library_model.py" line="40"/>
         <source>Family</source>
         <translation>系列</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="40"/>
+        <location filename="../../app/gui/library_model.py" line="41"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="41"/>
+        <location filename="../../app/gui/library_model.py" line="42"/>
         <source>AutoV2</source>
         <translation>AutoV2</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="43"/>
+        <location filename="../../app/gui/library_model.py" line="44"/>
         <source>Verdict</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="42"/>
+        <location filename="../../app/gui/library_model.py" line="43"/>
         <source>Linked in</source>
         <translation>已链接到</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="99"/>
+        <location filename="../../app/gui/library_model.py" line="100"/>
         <source>{name} (missing)</source>
         <translation>{name}（已丢失）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="125"/>
+        <location filename="../../app/gui/library_model.py" line="126"/>
         <source>{path} (missing)</source>
         <translation>{path}（已丢失）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="136"/>
+        <location filename="../../app/gui/library_model.py" line="138"/>
         <source>{label}: linked by VAE Manager</source>
         <translation>{label}：由 VAE Manager 链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="138"/>
+        <location filename="../../app/gui/library_model.py" line="140"/>
         <source>{label}: a file of its own there</source>
         <translation>{label}：那里有一份独立的文件</translation>
     </message>
@@ -1188,142 +1800,168 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="69"/>
+        <location filename="../../app/gui/panels/library.py" line="72"/>
         <source>Library</source>
         <translation>库</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="70"/>
+        <location filename="../../app/gui/panels/library.py" line="73"/>
         <source>Every VAE file VAE Manager knows: where it is, whether it is genuine, and which of your UIs can use it.</source>
         <translation>VAE Manager 知道的每个 VAE 文件：在哪里、是否为原版、哪些界面可以使用。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="78"/>
+        <location filename="../../app/gui/panels/library.py" line="81"/>
         <source>Reading the catalog…</source>
         <translation>正在读取目录…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="90"/>
+        <location filename="../../app/gui/panels/library.py" line="93"/>
         <source>Filter by name, hash, family, install…</source>
         <translation>按名称、哈希、系列、安装筛选…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="96"/>
+        <location filename="../../app/gui/panels/library.py" line="99"/>
         <source>All verdicts</source>
         <translation>全部判定</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="103"/>
+        <location filename="../../app/gui/panels/library.py" line="106"/>
         <source>Show missing files</source>
         <translation>显示已丢失的文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="111"/>
+        <location filename="../../app/gui/panels/library.py" line="114"/>
         <source>Your library is empty</source>
         <translation>你的库是空的</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="112"/>
+        <location filename="../../app/gui/panels/library.py" line="115"/>
         <source>Drop VAE files or folders anywhere on this window, download an official VAE, or add the folder of a Stable Diffusion UI so its VAEs are listed here.</source>
         <translation>把 VAE 文件或文件夹拖到本窗口任意位置、下载官方 VAE，或添加 Stable Diffusion 界面的文件夹，它的 VAE 就会列在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="115"/>
+        <location filename="../../app/gui/panels/library.py" line="118"/>
         <source>Get official VAEs</source>
         <translation>获取官方 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="118"/>
+        <location filename="../../app/gui/panels/library.py" line="121"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="119"/>
+        <location filename="../../app/gui/panels/library.py" line="122"/>
         <source>Add install folder…</source>
         <translation>添加安装文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="181"/>
+        <location filename="../../app/gui/panels/library.py" line="156"/>
+        <location filename="../../app/gui/panels/library.py" line="386"/>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="189"/>
         <source>Verify</source>
         <translation>校验</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="182"/>
+        <location filename="../../app/gui/panels/library.py" line="190"/>
         <source>Reveal</source>
         <translation>打开位置</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="183"/>
+        <location filename="../../app/gui/panels/library.py" line="191"/>
         <source>Link</source>
         <translation>链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="185"/>
+        <location filename="../../app/gui/panels/library.py" line="193"/>
         <source>Default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="187"/>
+        <location filename="../../app/gui/panels/library.py" line="195"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="190"/>
+        <location filename="../../app/gui/panels/library.py" line="198"/>
         <source>Read the file again and check it against the catalog and registry</source>
         <translation>重新读取文件，并与目录和 VAE 清单核对</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="191"/>
+        <location filename="../../app/gui/panels/library.py" line="199"/>
         <source>Show the file in your file manager</source>
         <translation>在文件管理器中显示该文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="192"/>
+        <location filename="../../app/gui/panels/library.py" line="200"/>
         <source>Choose the UIs that should list this VAE</source>
         <translation>选择需要列出此 VAE 的界面</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="193"/>
+        <location filename="../../app/gui/panels/library.py" line="201"/>
         <source>Remove every link VAE Manager made of this file</source>
         <translation>移除 VAE Manager 为此文件创建的所有链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="194"/>
+        <location filename="../../app/gui/panels/library.py" line="202"/>
         <source>Make it the default VAE of an AUTOMATIC1111-style install</source>
         <translation>设为 AUTOMATIC1111 类安装的默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="195"/>
+        <location filename="../../app/gui/panels/library.py" line="203"/>
         <source>Decode the test card with the selected VAEs</source>
         <translation>用所选 VAE 解码测试卡</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="196"/>
+        <location filename="../../app/gui/panels/library.py" line="204"/>
         <source>Move the file to the trash</source>
         <translation>把文件移到回收站</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="184"/>
+        <location filename="../../app/gui/panels/library.py" line="359"/>
+        <source>It is named after its copy in the library; rename that file instead.</source>
+        <translation>它以库中副本的文件名命名；请改为重命名那个文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="361"/>
+        <source>This file is not hashed yet; wait for hashing to finish.</source>
+        <translation>此文件尚未计算哈希；请等待哈希计算完成。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="367"/>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="369"/>
+        <source>A name for this file in VAE Manager (the files keep their names; empty: named after its file again):</source>
+        <translation>此文件在 VAE Manager 中的名称（文件本身保留原名；留空：重新以文件名命名）：</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="192"/>
         <source>Unlink</source>
         <translation>取消链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="186"/>
+        <location filename="../../app/gui/panels/library.py" line="194"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="278"/>
+        <location filename="../../app/gui/panels/library.py" line="286"/>
         <source>No file selected</source>
         <translation>未选择文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="327"/>
+        <location filename="../../app/gui/panels/library.py" line="335"/>
         <source>No AUTOMATIC1111, Forge or reForge install found</source>
         <translation>未找到 AUTOMATIC1111、Forge 或 reForge 安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="338"/>
+        <location filename="../../app/gui/panels/library.py" line="346"/>
         <source>In {install}</source>
         <translation>在 {install} 中</translation>
     </message>
@@ -1331,122 +1969,172 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="92"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="98"/>
         <source>Link {name}</source>
         <translation>链接 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="102"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="108"/>
         <source>Tick the UIs that should list &lt;b&gt;{name}&lt;/b&gt; in their VAE menu. VAE Manager links the file (no second copy when the drive allows it), never replaces a different file of the same name, and only removes links it made itself.</source>
         <translation>勾选需要在 VAE 菜单中列出 &lt;b&gt;{name}&lt;/b&gt; 的界面。VAE Manager 会链接该文件（磁盘允许时不产生第二份拷贝），绝不替换同名的其他文件，并且只移除自己创建的链接。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="112"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="118"/>
         <source>Install</source>
         <translation>安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="112"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="118"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="112"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="118"/>
         <source>How</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="112"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="118"/>
         <source>VAE folder</source>
         <translation>VAE 文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="126"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="132"/>
         <source>Checking each install…</source>
         <translation>正在检查各个安装…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="144"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="150"/>
         <source>No installs known yet: add one in the Installs panel.</source>
         <translation>还没有已知的安装：请在“安装”面板中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="147"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="153"/>
         <source>The file is missing, so it cannot be linked.</source>
         <translation>文件已丢失，无法链接。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="153"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="159"/>
         <source>Checking where {name} is linked</source>
         <translation>正在检查 {name} 链接到了哪里</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="183"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="187"/>
         <source>{n} install(s) cannot take this file; the reason is in the Status column.</source>
         <translation>有 {n} 个安装无法接收此文件；原因见“状态”列。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="184"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="188"/>
         <source>Tick or untick, then Apply.</source>
         <translation>勾选或取消勾选，然后点击“应用”。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="192"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="239"/>
+        <source>{install} reads it: {source}</source>
+        <translation>{install} 会读取它：{source}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="244"/>
+        <source>{folder} is not writable</source>
+        <translation>{folder} 不可写入</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="245"/>
+        <source>{folder} does not exist</source>
+        <translation>{folder} 不存在</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="246"/>
+        <source>{folder} is a system or root folder: nothing is written there</source>
+        <translation>{folder} 是系统或根文件夹：不会向其中写入任何内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="247"/>
+        <source>{folder} already holds another file of that name</source>
+        <translation>{folder} 中已有另一个同名文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="261"/>
+        <source>the same folder as {install}</source>
+        <translation>与 {install} 是同一个文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="263"/>
         <source>not there</source>
         <translation>不在其中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="195"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="266"/>
+        <source>{default} cannot be written; {folder} can</source>
+        <translation>{default} 无法写入；{folder} 可以</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="270"/>
+        <source>{n} folders it reads can take it: pick one</source>
+        <translation>它读取的 {n} 个文件夹都可以放入：请选择一个</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="276"/>
         <source>linked by VAE Manager</source>
         <translation>由 VAE Manager 链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="196"/>
-        <source>already there ({reason})</source>
-        <translation>已存在（{reason}）</translation>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="279"/>
+        <source>already there: {file} is this file (a link)</source>
+        <translation>已存在：{file} 就是此文件（链接）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="198"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="280"/>
+        <source>already there: {file} has the same SHA-256</source>
+        <translation>已存在：{file} 的 SHA-256 相同</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="282"/>
         <source>conflict: {reason}</source>
         <translation>冲突：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="201"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="286"/>
+        <source>cannot link: no folder it reads can be written ({why})</source>
+        <translation>无法链接：它读取的文件夹都不可写入（{why}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="289"/>
         <source>cannot link: {reason}</source>
         <translation>无法链接：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="223"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="311"/>
         <source>Nothing to change.</source>
         <translation>没有需要更改的。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="227"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="315"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="229"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="317"/>
         <source>Linking {name}</source>
         <translation>正在链接 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="240"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="328"/>
         <source>Linked into {a} install(s), removed from {b}.</source>
         <translation>已链接到 {a} 个安装，从 {b} 个安装中移除。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="242"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="330"/>
         <source>Not done: {what}</source>
         <translation>未完成：{what}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="252"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="340"/>
         <source>Linking</source>
         <translation>链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="200"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="284"/>
         <source>cannot use it: {reason}</source>
         <translation>无法使用：{reason}</translation>
     </message>
@@ -1635,208 +2323,208 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="64"/>
+        <location filename="../../app/gui/panels/preview.py" line="65"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="65"/>
+        <location filename="../../app/gui/panels/preview.py" line="66"/>
         <source>Decode the same latent with several VAEs and compare eyes, faces, text and colour at the pixel level. Zoom and pan move all images together.</source>
         <translation>用多个 VAE 解码同一个潜变量，在像素级别比较眼睛、面部、文字和颜色。缩放和平移会同步作用于所有图片。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="76"/>
+        <location filename="../../app/gui/panels/preview.py" line="77"/>
         <source>Nothing decoded yet</source>
         <translation>尚未解码</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="77"/>
+        <location filename="../../app/gui/panels/preview.py" line="78"/>
         <source>Pick one to four VAEs on the left and press Decode. The test card holds fine text, thin lines, gradients and a face: what VAEs get wrong first.</source>
         <translation>在左侧选择一到四个 VAE，然后点击“解码”。测试卡包含细小文字、细线、渐变和一张脸：这些正是 VAE 最先出错的地方。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="97"/>
+        <location filename="../../app/gui/panels/preview.py" line="98"/>
         <source>GPU preview is not available</source>
         <translation>GPU 预览不可用</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="112"/>
+        <location filename="../../app/gui/panels/preview.py" line="113"/>
         <source>VAEs to compare</source>
         <translation>要比较的 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="126"/>
+        <location filename="../../app/gui/panels/preview.py" line="127"/>
         <source>Decode on</source>
         <translation>解码设备</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="132"/>
-        <location filename="../../app/gui/panels/preview.py" line="141"/>
+        <location filename="../../app/gui/panels/preview.py" line="133"/>
+        <location filename="../../app/gui/panels/preview.py" line="142"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="138"/>
+        <location filename="../../app/gui/panels/preview.py" line="139"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="142"/>
+        <location filename="../../app/gui/panels/preview.py" line="143"/>
         <source>Precision:</source>
         <translation>精度：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="145"/>
+        <location filename="../../app/gui/panels/preview.py" line="146"/>
         <source>Decode</source>
         <translation>解码</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="149"/>
+        <location filename="../../app/gui/panels/preview.py" line="150"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="162"/>
+        <location filename="../../app/gui/panels/preview.py" line="163"/>
         <source>Latent</source>
         <translation>潜变量</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="165"/>
+        <location filename="../../app/gui/panels/preview.py" line="166"/>
         <source>Test card (encoded by each VAE)</source>
         <translation>测试卡（由各 VAE 编码）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="167"/>
+        <location filename="../../app/gui/panels/preview.py" line="168"/>
         <source>Latent file (.latent, .safetensors, .npy)</source>
         <translation>潜变量文件（.latent、.safetensors、.npy）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="168"/>
+        <location filename="../../app/gui/panels/preview.py" line="169"/>
         <source>Your image (PNG, round trip)</source>
         <translation>你的图片（PNG，编码后再解码）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="173"/>
+        <location filename="../../app/gui/panels/preview.py" line="174"/>
         <source>no file chosen</source>
         <translation>未选择文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="175"/>
+        <location filename="../../app/gui/panels/preview.py" line="176"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="180"/>
+        <location filename="../../app/gui/panels/preview.py" line="181"/>
         <source>Latent is scaled (diffusion model space)</source>
         <translation>潜变量已缩放（扩散模型空间）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="187"/>
+        <location filename="../../app/gui/panels/preview.py" line="188"/>
         <source>Fit</source>
         <translation>适应窗口</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="188"/>
+        <location filename="../../app/gui/panels/preview.py" line="189"/>
         <source>100 %</source>
         <translation>100 %</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="189"/>
+        <location filename="../../app/gui/panels/preview.py" line="190"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="190"/>
+        <location filename="../../app/gui/panels/preview.py" line="191"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="218"/>
+        <location filename="../../app/gui/panels/preview.py" line="219"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="218"/>
+        <location filename="../../app/gui/panels/preview.py" line="219"/>
         <source>— choose a VAE —</source>
         <translation>— 选择 VAE —</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="253"/>
+        <location filename="../../app/gui/panels/preview.py" line="254"/>
         <source>Choose at least one VAE.</source>
         <translation>请至少选择一个 VAE。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="256"/>
+        <location filename="../../app/gui/panels/preview.py" line="257"/>
         <source>Choose the file to decode first.</source>
         <translation>请先选择要解码的文件。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="261"/>
+        <location filename="../../app/gui/panels/preview.py" line="262"/>
         <source>Preparing the preview</source>
         <translation>正在准备预览</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="270"/>
+        <location filename="../../app/gui/panels/preview.py" line="271"/>
         <source>Decoding with {name}</source>
         <translation>正在用 {name} 解码</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="282"/>
+        <location filename="../../app/gui/panels/preview.py" line="283"/>
         <source>Decoding… the first decode loads the engine (a few seconds).</source>
         <translation>正在解码… 第一次解码需要加载引擎（几秒钟）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="297"/>
+        <location filename="../../app/gui/panels/preview.py" line="298"/>
         <source>waiting to decode…</source>
         <translation>等待解码…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="312"/>
+        <location filename="../../app/gui/panels/preview.py" line="313"/>
         <source>approximate preview (no VAE yet)</source>
         <translation>近似预览（尚未使用 VAE）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="313"/>
+        <location filename="../../app/gui/panels/preview.py" line="314"/>
         <source>original, before decoding</source>
         <translation>原图，解码之前</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="317"/>
+        <location filename="../../app/gui/panels/preview.py" line="318"/>
         <source>decoding…</source>
         <translation>解码中…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="335"/>
+        <location filename="../../app/gui/panels/preview.py" line="336"/>
         <source>tiled</source>
         <translation>分块</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="351"/>
+        <location filename="../../app/gui/panels/preview.py" line="353"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="352"/>
+        <location filename="../../app/gui/panels/preview.py" line="354"/>
         <source>{n} decode(s) failed; the reason is under each image.</source>
         <translation>有 {n} 次解码失败；原因见各图片下方。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="354"/>
+        <location filename="../../app/gui/panels/preview.py" line="356"/>
         <source>Done. Wheel to zoom, drag to pan; all images follow.</source>
         <translation>完成。滚轮缩放，拖动平移；所有图片同步。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="360"/>
+        <location filename="../../app/gui/panels/preview.py" line="362"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图片 (*.png)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="363"/>
+        <location filename="../../app/gui/panels/preview.py" line="365"/>
         <source>Latents (*.latent *.safetensors *.npy)</source>
         <translation>潜变量 (*.latent *.safetensors *.npy)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="364"/>
+        <location filename="../../app/gui/panels/preview.py" line="366"/>
         <source>Choose the file to decode</source>
         <translation>选择要解码的文件</translation>
     </message>
@@ -2067,17 +2755,17 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>TaskIndicator</name>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="194"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="288"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="206"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="307"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="209"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="311"/>
         <source> (+{n} more)</source>
         <translation>（另有 {n} 个）</translation>
     </message>
@@ -2085,7 +2773,7 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>TaskPanel</name>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="125"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="195"/>
         <source>No background tasks. Scans, hashing, downloads, imports and previews show up here.</source>
         <translation>没有后台任务。扫描、哈希计算、下载、导入和预览会显示在这里。</translation>
     </message>
@@ -2093,37 +2781,54 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>TaskRow</name>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="72"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="78"/>
+        <source>{done} of {total}</source>
+        <translation>{done} / {total}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/task_panel.py" line="86"/>
+        <source>{eta} left</source>
+        <translation>剩余 {eta}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/task_panel.py" line="120"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="134"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="137"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="95"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="134"/>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/task_panel.py" line="164"/>
         <source>cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="100"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="169"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="101"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="170"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="102"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="171"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="103"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="172"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="105"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="174"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>

@@ -54,9 +54,10 @@ def _import(qtbot, window, paths: list[Path]):
     with qtbot.waitSignal(window.drops.import_dialog_opened, timeout=20_000) as opened:
         drop(window, paths)
     dialog = opened.args[0]
-    with qtbot.waitSignal(dialog.imported, timeout=60_000) as done:
+    with qtbot.waitSignal(window.drops.import_finished, timeout=60_000) as done:
         dialog.import_button.click()
-    return dialog, done.args[0]
+        assert not dialog.isVisible()  # it only chose: the import runs as a task
+    return done.args[0]
 
 
 def test_dropped_files_are_imported_once(started_window, qtbot, tmp_path: Path) -> None:
@@ -66,7 +67,7 @@ def test_dropped_files_are_imported_once(started_window, qtbot, tmp_path: Path) 
     evil = write_malicious_pickle(downloads / "evil.ckpt", tmp_path / "pwned")
     checkpoint = write_safetensors(downloads / "model.safetensors", checkpoint_state_dict(ch=32))
 
-    dialog, outcomes = _import(qtbot, window, [vae, evil, checkpoint])
+    outcomes = _import(qtbot, window, [vae, evil, checkpoint])
     by_name = {o.path.name: o for o in outcomes}
     assert by_name["dropped-vae.safetensors"].action == "imported"
     assert by_name["evil.ckpt"].action == "refused" and by_name["evil.ckpt"].reason
@@ -77,17 +78,17 @@ def test_dropped_files_are_imported_once(started_window, qtbot, tmp_path: Path) 
     assert (library / "VAE" / "dropped-vae.safetensors").read_bytes() == vae.read_bytes()
     assert vae.exists()  # copy is the default: the original stays
     assert (library / "checkpoints" / "model.safetensors").exists()
-    assert dialog.table.item(1, 1).text()  # one result row per file
-    dialog.close()
+    row = next(r for r in window.task_panel.rows if r.task.title.startswith("Importing"))
+    assert "evil.ckpt: refused" in row.status.toolTip()  # one result line per file
+    assert "2 imported" in row.status.text() and "1 refused" in row.status.text()
     wait_idle(qtbot, window)
     names = {r.name for r in window.state.snapshot.vae_rows() if r.entry.locations}
     assert "dropped-vae.safetensors" in names
     assert any(r.name == "model.safetensors" for r in window.state.snapshot.checkpoint_rows())
 
-    again, outcomes = _import(qtbot, window, [vae])  # the same bytes are not stored twice
+    outcomes = _import(qtbot, window, [vae])  # the same bytes are not stored twice
     assert [o.action for o in outcomes] == ["duplicate"]
     assert len(list((library / "VAE").glob("dropped-vae*"))) == 1
-    again.close()
 
 
 def test_dropped_install_folder_is_added(started_window, qtbot, tmp_path: Path) -> None:

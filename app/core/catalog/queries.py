@@ -127,6 +127,12 @@ def names_for_sha(conn: sqlite3.Connection, sha256: str) -> list[str]:
     return sorted(dict.fromkeys(names))
 
 
+def set_label(conn: sqlite3.Connection, sha256: str, label: str | None) -> bool:
+    """Name these bytes (None or blank: named after a file again); False if not cataloged."""
+    text = (label or "").strip() or None
+    return conn.execute("UPDATE files SET label = ? WHERE sha256 = ?", (text, sha256)).rowcount > 0
+
+
 def file_for_sha(conn: sqlite3.Connection, sha256: str) -> tuple[int, str] | None:
     """(size, hash_source) of the cataloged bytes with this SHA-256, if any."""
     row = conn.execute("SELECT size, hash_source FROM files WHERE sha256 = ?", (sha256,)).fetchone()
@@ -183,6 +189,10 @@ def _hashed_entries(rows: Iterable[sqlite3.Row]) -> list[CatalogEntry]:
                 first_seen=min(r["loc_first"] for r in group),
                 last_seen=max(r["loc_last"] for r in group),
                 hash_source=row["hash_source"],
+                label=row["label"],
+                first_location=min(group, key=lambda r: (r["loc_first"], r["loc_path"]))[
+                    "loc_path"
+                ],
             )
         )
     return found
@@ -221,4 +231,5 @@ def _unhashed_entry(
         missing_locations=tuple(r["path"] for r in group if r["missing"]),
         first_seen=min(r["first_seen"] for r in group),
         last_seen=max(r["last_seen"] for r in group),
+        first_location=min(group, key=lambda r: (r["first_seen"], r["path"]))["path"],
     )

@@ -51,6 +51,10 @@ class CatalogEntry:
     first_seen: float
     last_seen: float
     hash_source: str | None = None
+    label: str | None = None
+    """A name the user set for these bytes (``Catalog.set_label``)."""
+    first_location: str | None = None
+    """The path these bytes were first cataloged at (present or missing): a stable name."""
 
     @property
     def autov2(self) -> str | None:
@@ -97,6 +101,7 @@ class CatalogEntry:
             "missing_locations": list(self.missing_locations),
             "first_seen": iso_time(self.first_seen),
             "last_seen": iso_time(self.last_seen),
+            "label": self.label,
         }
 
 

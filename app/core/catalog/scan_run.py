@@ -42,7 +42,7 @@ from app.core.hashing.records import FileHashes
 from app.core.inspection.records import Inspection
 from app.core.registry import Registry, Validation
 from app.core.safe_open import NotRegularFile
-from app.core.tasks import CancelToken, no_progress
+from app.core.tasks import CancelToken, ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +125,8 @@ class ScanRun:
         self.queue: list[tuple[str, _Write]] = []
         self.touched: list[int] = []
         self.last_flush = time.monotonic()
+        # Bytes of the file being hashed, after each block: a big file moves a bar too.
+        self.hash_progress: ProgressCallback = no_progress
 
     # --- scan lifecycle -----------------------------------------------------------------------
 
@@ -288,7 +290,7 @@ class ScanRun:
             return known
         if stat.size >= FLUSH_BEFORE_HASHING:
             self._flush()
-        hashes = self.tools.hasher(Path(weights), progress=no_progress, cancel=self.cancel)
+        hashes = self.tools.hasher(Path(weights), progress=self.hash_progress, cancel=self.cancel)
         self.report.hashed += 1
         self.fresh[stat.identity] = (hashes, HASH_SOURCE_COMPUTED, None)
         return hashes, HASH_SOURCE_COMPUTED

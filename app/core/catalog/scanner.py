@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import queue
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,7 +23,7 @@ from app.core.catalog.scan_run import ScanRun, Tools
 from app.core.catalog.store import HASH_SOURCE_COMPUTED, Catalog
 from app.core.catalog.walk import StatKey, walk_roots
 from app.core.errors import Cancelled
-from app.core.hashing.queue import HashScheduler
+from app.core.hashing.queue import HashJob, HashScheduler
 from app.core.hashing.records import FileHashes
 from app.core.inspection.records import Inspection
 from app.core.registry import Registry
@@ -89,8 +90,13 @@ class Scanner:
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
         hash_now: bool = True,
+        hash_progress: ProgressCallback = no_progress,
     ) -> ScanReport:
-        """Catalog every model under ``roots``; raises Cancelled (after committing) when asked."""
+        """Catalog every model under ``roots``; raises Cancelled (after committing) when asked.
+
+        ``progress`` counts files; ``hash_progress(done, size)`` the bytes of the one
+        being hashed (``hash_now``), after each block.
+        """
         started = time.monotonic()
         abs_roots = list(dict.fromkeys(os.path.abspath(os.fspath(r)) for r in roots))
         report = ScanReport(roots=abs_roots, hash_now=hash_now)
@@ -100,6 +106,7 @@ class Scanner:
             result = FILE_FAILED if issue.fatal else FILE_SKIPPED
             report.note_file(issue.path, result, None, issue.message)
         run = self._run(report, cancel, hash_now)
+        run.hash_progress = hash_progress
         run.begin(abs_roots)
         progress(0, len(walked.found))
         try:
@@ -120,27 +127,31 @@ class Scanner:
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
         limit: int | None = None,
+        on_file: Callable[[Path], None] | None = None,
     ) -> ScanReport:
         """Hash what ``scan(hash_now=False)`` left, one reader per physical disk.
 
         Hashes already known (another link to the same inode, a UI's cache) are
         recorded at once; the rest go to a :class:`HashScheduler`, whose worker
         threads only read files. Results come back here, so every database
-        write stays on this thread.
+        write stays on this thread, and so do the calls of ``progress(bytes
+        read, bytes to read)`` (a few a second while a big file is read) and of
+        ``on_file(path)`` as each file's reading begins.
         """
         report = ScanReport(roots=[], hash_now=True)
         pending = self.catalog.pending_hashes(limit)
         run = self._run(report, cancel, True)
         results: queue.SimpleQueue = queue.SimpleQueue()
+        meter = _ByteMeter(progress, on_file)
         scheduler = HashScheduler(
             lambda job, hashes, error: results.put((job, hashes, error)),
             hasher=self.tools.hasher,
             start=False,
+            on_progress=meter.read,
         )
         # One job per inode: hardlinks and symlinks to one file are read once.
         waiting: dict[Path, list[tuple[PendingHash, StatKey]]] = {}
         job_of_inode: dict[tuple[int, ...], Path] = {}
-        tick = _Ticker(progress, len(pending))
         for location in pending:
             stat = run.pending_stat(location)
             known = (
@@ -149,12 +160,13 @@ class Scanner:
             if stat is None or known is not None:
                 if known is not None:
                     run.record_pending(location, stat, *known)
-                tick()
                 continue
             path = job_of_inode.setdefault(stat.identity, Path(location.weights_path))
             if path not in waiting:
+                meter.expect(path, stat.size)
                 scheduler.submit(path, stat.size, stat.mtime_ns / 1e9)
             waiting.setdefault(path, []).append((location, stat))
+        meter.report()
         scheduler.start()
         try:
             while waiting:
@@ -163,6 +175,7 @@ class Scanner:
                 try:
                     job, hashes, error = results.get(timeout=0.1)
                 except queue.Empty:
+                    meter.report()
                     continue
                 if hashes is not None:
                     report.hashed += 1
@@ -171,7 +184,8 @@ class Scanner:
                         run.pending_failed(location, error)
                     else:
                         run.record_pending(location, stat, hashes, HASH_SOURCE_COMPUTED)
-                    tick()
+                meter.finished(job.path)
+                meter.report()
         finally:
             scheduler.cancel()
         return report
@@ -232,15 +246,40 @@ def _default_find_cached(ui_roots: tuple[Path, ...], registry: Registry) -> Find
     return LazyForeignIndex(ui_roots, expected_size=registry.expected_size)
 
 
-class _Ticker:
-    """Counts finished items and reports ``progress(done, total)``."""
+class _ByteMeter:
+    """Bytes read across the files being hashed; reports on the caller's thread.
 
-    def __init__(self, progress: ProgressCallback, total: int) -> None:
-        self.progress = progress
-        self.total = total
-        self.done = 0
-        progress(0, total)
+    Workers only store how far each file is (``read``); the loop that owns the
+    database calls ``report``, so a progress callback never runs on a worker.
+    """
 
-    def __call__(self) -> None:
-        self.done += 1
-        self.progress(self.done, self.total)
+    def __init__(self, progress: ProgressCallback, on_file: Callable[[Path], None] | None) -> None:
+        self._progress = progress
+        self._on_file = on_file
+        self._lock = threading.Lock()
+        self._sizes: dict[Path, int] = {}
+        self._read: dict[Path, int] = {}
+        self._named: set[Path] = set()
+
+    def expect(self, path: Path, size: int) -> None:
+        self._sizes[path] = size
+
+    def read(self, job: HashJob, done: int, total: int | None) -> None:
+        with self._lock:  # from a worker thread
+            self._read[job.path] = done
+
+    def finished(self, path: Path) -> None:
+        """A file hashed or failed: all of its bytes count as done."""
+        with self._lock:
+            self._read[path] = self._sizes.get(path, 0)
+            self._named.add(path)  # done before anyone heard of it: nothing to name
+
+    def report(self) -> None:
+        with self._lock:
+            done = sum(min(n, self._sizes.get(p, n)) for p, n in self._read.items())
+            started = [p for p in self._read if p not in self._named]
+        for path in started:
+            self._named.add(path)
+            if self._on_file is not None:
+                self._on_file(path)
+        self._progress(done, sum(self._sizes.values()))

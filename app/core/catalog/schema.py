@@ -6,6 +6,7 @@ Their stat identity (device, inode, size, mtime) tells a rescan that nothing
 changed, and lets hardlinks and symlinks share one hash. A location that
 disappears is flagged ``missing``, never deleted by a scan.
 
+``files.label`` is a name the user set for these bytes (NULL: none).
 ``files.first_seen``/``last_seen`` say when these bytes were first and last
 examined; when they were last *present* comes from their locations.
 """
@@ -125,5 +126,8 @@ def _v2_foreign_hashes_give_no_verdict(conn: sqlite3.Connection) -> None:
             )
 
 
+# v3: a name the user gave these bytes (the library's "Rename…"); NULL: named after a file.
+_V3_LABEL = "ALTER TABLE files ADD COLUMN label TEXT;"
+
 # MIGRATIONS[n] takes a database from user_version n to n + 1.
-MIGRATIONS: list[Migration] = [_V1, _v2_foreign_hashes_give_no_verdict]
+MIGRATIONS: list[Migration] = [_V1, _v2_foreign_hashes_give_no_verdict, _V3_LABEL]

@@ -21,11 +21,13 @@ from app.core.catalog.records import (
     PendingHash,
 )
 from app.core.catalog.schema import MIGRATIONS
+from app.core.errors import UserError
 from app.core.hashing.provenance import HASH_SOURCE_SELF
 from app.core.hashing.records import FileHashes
 from app.core.registry import Validation
 
 HASH_SOURCE_COMPUTED = HASH_SOURCE_SELF
+MAX_LABEL = 200  # a name a table cell can show; longer is a paste accident
 
 
 class Catalog:
@@ -136,6 +138,19 @@ class Catalog:
                 (file_id, location.location_id),
             )
         return True
+
+    def set_label(self, sha256: str, label: str | None) -> None:
+        """Give these bytes a name of the user's (None or blank: back to a file's name).
+
+        Raises:
+            UserError: no cataloged file has this SHA-256 (it was never hashed, or forgotten).
+        """
+        label = (label or "").strip() or None
+        if label is not None and (len(label) > MAX_LABEL or "\0" in label):
+            raise UserError(f"A name must be 1 to {MAX_LABEL} characters without NUL.")
+        with self.transaction() as conn:
+            if not queries.set_label(conn, sha256, label):
+                raise UserError("This file is not in the catalog (hashed) yet; try again later.")
 
     def forget_missing(self) -> int:
         """Delete missing locations (and content rows left without a path); return the count."""

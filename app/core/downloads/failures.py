@@ -16,6 +16,7 @@ import urllib3
 
 from app.core.downloads.urls import display_url
 from app.core.errors import UserError
+from app.core.messages import say
 
 MAX_RESTARTS = 3
 
@@ -42,46 +43,45 @@ def status_failure(status: int, headers: dict[str, str], url: str, token_sent: b
     reason = _reason(status)
     if status == 429 or status >= 500:
         return RetryableFailure(
-            f"the server answered {status} {reason}", parse_retry_after(headers.get("Retry-After"))
+            say("download.server-answered", status=status, reason=reason),
+            parse_retry_after(headers.get("Retry-After")),
         )
     if status in (401, 403):
         if token_sent:
             return UserError(
-                f"the access token was refused ({status} {reason}) for {where}: check the token "
-                "in settings and accept the model's licence on its page"
+                say("download.token-refused", status=status, reason=reason, where=where)
             )
-        return UserError(
-            f"this file needs an access token: set it in settings ({status} {reason}: {where})"
-        )
+        return UserError(say("download.token-needed", status=status, reason=reason, where=where))
     if status in (404, 410):
-        return UserError(f"not found ({status} {reason}): {where}")
-    return UserError(f"the server refused the download ({status} {reason}): {where}")
+        return UserError(say("download.not-found", status=status, reason=reason, where=where))
+    return UserError(say("download.refused", status=status, reason=reason, where=where))
 
 
 def network_failure(exc: BaseException, stall_timeout: float) -> Exception:
     """The exception for a failure raised while connecting or reading."""
+    stalled = say("download.stalled", seconds=f"{stall_timeout:g}")
     if isinstance(exc, requests.exceptions.SSLError):
-        return UserError(f"secure connection failed (certificate or TLS problem): {exc}")
+        return UserError(say("download.tls", detail=exc))
     if isinstance(exc, requests.exceptions.TooManyRedirects):
-        return UserError("the server redirected too many times")
+        return UserError(say("download.too-many-redirects"))
     if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
-        return UserError(f"invalid download address: {exc}")
+        return UserError(say("download.invalid-address", detail=exc))
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return RetryableFailure("the server did not accept the connection in time")
+        return RetryableFailure(say("download.connect-timeout"))
     if isinstance(exc, requests.exceptions.ReadTimeout) or "timed out" in str(exc):
-        return RetryableFailure(f"no data for {stall_timeout:g} s (stalled transfer)")
+        return RetryableFailure(stalled)
     if isinstance(exc, urllib3.exceptions.SSLError):
-        return UserError(f"secure connection failed (certificate or TLS problem): {exc}")
+        return UserError(say("download.tls", detail=exc))
     if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
-        return RetryableFailure(f"no data for {stall_timeout:g} s (stalled transfer)")
+        return RetryableFailure(stalled)
     if isinstance(exc, requests.exceptions.ChunkedEncodingError | urllib3.exceptions.ProtocolError):
-        return RetryableFailure("the connection dropped during the transfer")
+        return RetryableFailure(say("download.dropped"))
     if isinstance(exc, requests.exceptions.ConnectionError) and "refused" in str(exc).lower():
-        return RetryableFailure("the server refused the connection")
+        return RetryableFailure(say("download.connection-refused"))
     if isinstance(
         exc, requests.exceptions.RequestException | urllib3.exceptions.HTTPError | OSError
     ):
-        return RetryableFailure(f"connection problem: {_short(exc)}")
+        return RetryableFailure(say("download.connection-problem", detail=_short(exc)))
     raise exc
 
 
@@ -128,8 +128,7 @@ class RetryBudget:
         self.failures = 1 if progressed else self.failures + 1
         if self.failures >= self.max_attempts:
             raise UserError(
-                f"{what}: download failed after {self.failures} tries ({failure}); "
-                "the partial file is kept, resume it later"
+                say("download.gave-up", what=what, tries=self.failures, failure=failure)
             ) from failure
         base, cap, retry_after_cap = self._backoff
         return backoff_delay(self.failures, base, cap, failure.retry_after, retry_after_cap)
@@ -138,7 +137,9 @@ class RetryBudget:
         """Allow a few clean restarts (file changed upstream), not an endless loop."""
         self.restarts += 1
         if self.restarts > MAX_RESTARTS:
-            raise UserError(f"{what}: {reason} (gave up after {MAX_RESTARTS} restarts)") from reason
+            raise UserError(
+                say("download.restarts", what=what, reason=reason, restarts=MAX_RESTARTS)
+            ) from reason
 
 
 def _reason(status: int) -> str:

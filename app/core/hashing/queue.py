@@ -38,6 +38,8 @@ class HashJob:
 
 
 ResultCallback = Callable[[HashJob, "FileHashes | None", "Exception | None"], None]
+# (job, bytes read so far, the file's size): after each block, from the worker thread.
+JobProgressCallback = Callable[[HashJob, int, "int | None"], None]
 Hasher = Callable[..., FileHashes]
 
 
@@ -71,6 +73,9 @@ class HashScheduler:
 
     ``on_result(job, hashes, error)`` is called from a worker thread, once per
     job that finished or failed; jobs stopped by :meth:`cancel` are not reported.
+    ``on_progress(job, done, total)``, when given, hears the bytes read of each
+    job after every block (also from a worker thread), so one big file moves a
+    progress bar instead of holding it at 0 until it is done.
     """
 
     def __init__(
@@ -80,8 +85,10 @@ class HashScheduler:
         hasher: Hasher = hash_file,
         blake3: bool = True,
         start: bool = True,
+        on_progress: JobProgressCallback | None = None,
     ) -> None:
         self._on_result = on_result
+        self._on_progress = on_progress
         self._hasher = hasher
         self._blake3 = blake3
         self._started = start
@@ -150,8 +157,12 @@ class HashScheduler:
 
     def _drain(self, disk: str) -> None:
         while (job := self._next_job(disk)) is not None:
+            # Passed only when someone listens: a hasher with its own progress keeps it.
+            extra: dict[str, Callable[[int, int | None], None]] = {}
+            if (on_progress := self._on_progress) is not None:
+                extra["progress"] = lambda done, total, j=job: on_progress(j, done, total)
             try:
-                hashes = self._hasher(job.path, cancel=self._cancel, blake3=self._blake3)
+                hashes = self._hasher(job.path, cancel=self._cancel, blake3=self._blake3, **extra)
             except Cancelled:
                 continue
             except Exception as exc:  # any failure is this file's result, not the worker's end

@@ -12,8 +12,17 @@ class BadFile(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.said: Problem | None = None
+
+    @classmethod
+    def of(cls, code: str, key: str, /, **params: object) -> BadFile:
+        """A failure whose sentence is template ``key`` of :mod:`app.core.messages`."""
+        said = Problem.said(code, key, **params)
+        bad = cls(code, said.message)
+        bad.said = said
+        return bad
 
     @property
     def problem(self) -> Problem:
         """The user-facing record of this failure."""
-        return Problem(self.code, self.message)
+        return self.said or Problem(self.code, self.message)

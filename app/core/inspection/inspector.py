@@ -83,7 +83,7 @@ def _inspect_file(path, fmt, size, names, config, check_nan) -> Inspection:
     inspection = Inspection(path=str(path), format=fmt, size_bytes=size)
     if size == 0:
         inspection.problems.append(
-            Problem(PROBLEM_TRUNCATED, "file is empty (0 bytes): an interrupted download or copy?")
+            Problem.said(PROBLEM_TRUNCATED, "truncated.empty")
         )
         return inspection
     try:

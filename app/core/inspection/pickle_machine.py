@@ -27,7 +27,7 @@ MAX_MARKS = 10_000
 
 def cannot_prove(why: str) -> BadFile:
     """The refusal for a file whose safety the scan could not establish."""
-    return BadFile(PROBLEM_UNSAFE_PICKLE, f"cannot be proven safe: {why}")
+    return BadFile.of(PROBLEM_UNSAFE_PICKLE, "pickle.unproven", why=why)
 
 
 def normalize_global(module: str, name: str) -> str:

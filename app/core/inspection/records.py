@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from app.core.messages import as_text, parse, say
 
 # Kinds of model file.
 KIND_VAE = "vae"
@@ -53,10 +56,27 @@ PROBLEM_UNSUPPORTED_TENSOR = "unsupported-tensor"  # meta, sparse, nested: no pl
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a file: a short code and a sentence a user can read."""
+    """One thing wrong with a file: a short code and a sentence a user can read.
+
+    ``key`` and ``params`` name the sentence's template in :mod:`app.core.messages`
+    so the window can translate it; ``message`` stays the English the CLI prints.
+    """
 
     code: str
     message: str
+    key: str = field(default="", compare=False)
+    params: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.key:  # written as plain text (or read back from the catalog): find it
+            key, params = parse(self.message) or ("", {})
+            object.__setattr__(self, "key", key)
+            object.__setattr__(self, "params", params)
+
+    @classmethod
+    def said(cls, code: str, key: str, /, **params: object) -> Problem:
+        """A problem whose sentence is template ``key`` filled with ``params``."""
+        return cls(code, say(key, **params), key, as_text(params))
 
     def to_json(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}

@@ -86,13 +86,9 @@ def checked_scan(path: Path) -> TorchScan:
     if scan.unsafe:
         raise BadFile(PROBLEM_UNSAFE_PICKLE, describe_unsafe(scan.unsafe))
     if scan.format == FORMAT_TAR:
-        raise BadFile(
-            PROBLEM_UNKNOWN_FORMAT,
-            "a torch file in the pre-1.0 tar format: weights-only loading refuses it "
-            "(re-save it with a current torch)",
-        )
+        raise BadFile.of(PROBLEM_UNKNOWN_FORMAT, "format.legacy-tar")
     if not scan.is_torch_save:
-        raise BadFile(PROBLEM_UNKNOWN_FORMAT, "a plain Python pickle, not a torch.save file")
+        raise BadFile.of(PROBLEM_UNKNOWN_FORMAT, "format.plain-pickle")
     return scan
 
 

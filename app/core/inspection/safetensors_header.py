@@ -82,28 +82,22 @@ def read_header(path: str | Path) -> SafetensorsHeader:
 
 def _read_length(prefix: bytes, size: int) -> int:
     if len(prefix) < 8:
-        raise BadFile(
-            PROBLEM_TRUNCATED, f"file is {size:,} bytes; a safetensors file needs at least 8"
-        )
+        raise BadFile.of(PROBLEM_TRUNCATED, "truncated.safetensors-prefix", size=f"{size:,}")
     (length,) = struct.unpack("<Q", prefix)
     if length > MAX_HEADER_BYTES:
-        raise BadFile(
-            PROBLEM_HEADER_TOO_LARGE,
-            f"header claims {length:,} bytes (limit {MAX_HEADER_BYTES:,}) "
-            f"but the file is {size:,} bytes: corrupt or not a safetensors file",
-        )
+        raise BadFile.of(
+            PROBLEM_HEADER_TOO_LARGE, "header.claims-too-much",
+            length=f"{length:,}", limit=f"{MAX_HEADER_BYTES:,}", size=f"{size:,}",
+        )  # fmt: skip
     if 8 + length > size:
-        raise BadFile(
-            PROBLEM_TRUNCATED,
-            f"file is {size:,} bytes but its header alone needs {8 + length:,}: "
-            "the file was cut short (interrupted download or copy?)",
+        raise BadFile.of(
+            PROBLEM_TRUNCATED, "truncated.header", size=f"{size:,}", need=f"{8 + length:,}"
         )
     if length > MAX_PARSED_HEADER_BYTES:
-        raise BadFile(
-            PROBLEM_HEADER_TOO_LARGE,
-            f"header is {length:,} bytes, more than the {MAX_PARSED_HEADER_BYTES:,} this app "
-            "reads (real headers, training metadata included, stay under a few MB)",
-        )
+        raise BadFile.of(
+            PROBLEM_HEADER_TOO_LARGE, "header.too-large",
+            length=f"{length:,}", limit=f"{MAX_PARSED_HEADER_BYTES:,}",
+        )  # fmt: skip
     return length
 
 
@@ -226,10 +220,8 @@ def _check_data_area(offsets: dict[str, tuple[int, int]], size: int, data_start:
         position = end
     needed = data_start + position
     if needed > size:
-        raise BadFile(
-            PROBLEM_TRUNCATED,
-            f"file is {size:,} bytes but tensors need {needed:,}: the file was cut short "
-            "(interrupted download or copy?)",
+        raise BadFile.of(
+            PROBLEM_TRUNCATED, "truncated.safetensors-data", size=f"{size:,}", need=f"{needed:,}"
         )
     if needed < size:
         raise BadFile(

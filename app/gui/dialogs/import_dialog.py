@@ -1,9 +1,13 @@
-"""Importing dropped files: choose how, watch each file go in, read what happened to each.
+"""Importing dropped files: choose how, then the import runs as a background task.
 
 VAEs go into the library's ``VAE/`` folder and checkpoints into
 ``checkpoints/`` (copy by default; move or hard link on request). The same
 bytes are never stored twice, unsafe or damaged files are refused with the
 reason, and a checkpoint's VAE can be extracted into its own ``.safetensors``.
+
+The dialog only chooses: Import hands an :class:`ImportRequest` to whoever
+listens (``chosen``) and closes at once, so the window stays usable while the
+import runs in the task panel (:mod:`app.gui.import_task`).
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QRadioButton,
     QTableWidget,
     QTableWidgetItem,
@@ -31,46 +34,26 @@ from PySide6.QtWidgets import (
 
 from app.gui.cut_text_tooltips import add_cut_text_tooltips
 from app.gui.errors import ErrorPresenter
+from app.gui.import_task import ImportRequest
 from app.gui.settings import KEY_IMPORT_MODE, get_str, set_value
-from app.gui.tasks import Lane, Task, TaskRunner
+from app.gui.tasks import TaskRunner
 
 MODES = ("copy", "move", "hardlink")
 
 
-def run_import(paths: list[Path], mode: str, extract: bool, convert: bool, current: list[str],
-               progress, cancel):  # fmt: skip
-    """Worker: the core import; the name of the file in hand goes into ``current[0]``."""
-    from app.core.library import ImportOptions, import_paths
-    from app.core.paths import app_paths
-    from app.core.registry import load_registry
-    from app.gui.state import open_catalog
-
-    options = ImportOptions(mode=mode, extract_vae=extract, to_safetensors=convert)
-    registry = load_registry(app_paths().user_registry)
-
-    def on_file(path: Path) -> None:
-        current[0] = path.name
-
-    with open_catalog() as catalog:
-        return import_paths(paths, options, catalog=catalog, registry=registry,
-                            progress=progress, on_file=on_file, cancel=cancel)  # fmt: skip
-
-
 class ImportDialog(QDialog):
-    """Options, a progress line and one result row per file."""
+    """The files dropped and how to import them; Import starts the task and closes."""
 
-    imported = Signal(object)  # list[ImportOutcome]
+    chosen = Signal(object)  # ImportRequest
 
     def __init__(self, paths: list[Path], runner: TaskRunner, presenter: ErrorPresenter,
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.setObjectName("importDialog")
         self.setWindowTitle(self.tr("Import into the library"))
-        self.resize(820, 460)
+        self.resize(820, 420)
         self.paths, self.runner, self.presenter = paths, runner, presenter
-        self.task: Task | None = None
-        self.outcomes: list = []
-        self._current = [""]  # written by the worker: the file being imported
+        self.request: ImportRequest | None = None
         layout = QVBoxLayout(self)
         intro = QLabel(
             self.tr(
@@ -82,36 +65,30 @@ class ImportDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addWidget(self._options())
-        self.table = QTableWidget(len(paths), 4)
+        self.table = QTableWidget(len(paths), 2)
         self.table.setObjectName("importTable")
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("File"), self.tr("Result"), self.tr("Now at"), self.tr("Why / baked-in VAE")]
-        )
+        self.table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Folder")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 220)
-        self.table.setColumnWidth(2, 220)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 280)
         for i, path in enumerate(paths):
             self.table.setItem(i, 0, QTableWidgetItem(path.name))
-            self.table.setItem(i, 1, QTableWidgetItem(self.tr("waiting")))
+            self.table.setItem(i, 1, QTableWidgetItem(str(path.parent)))
         layout.addWidget(self.table, 1)
-        progress_row = QHBoxLayout()
-        self.progress_label = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setVisible(False)
-        progress_row.addWidget(self.progress_label, 1)
-        progress_row.addWidget(self.progress, 1)
-        layout.addLayout(progress_row)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        after = QLabel(self.tr("The import runs in the background: follow it, cancel it and "
+                               "read its results in the task panel."))  # fmt: skip
+        after.setWordWrap(True)
+        layout.addWidget(after)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         role = QDialogButtonBox.ButtonRole.AcceptRole
         self.import_button = self.buttons.addButton(self.tr("Import"), role)
         self.import_button.setObjectName("startImport")
+        self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.start)
-        self.buttons.rejected.connect(self._on_close_clicked)
+        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        runner.ticked.connect(self._on_runner_ticked)
-        add_cut_text_tooltips(self)  # long reasons and paths are cut to the column
+        add_cut_text_tooltips(self)  # long names and folders are cut to the column
 
     def _options(self) -> QGroupBox:
         box = QGroupBox(self.tr("How"))
@@ -148,77 +125,15 @@ class ImportDialog(QDialog):
         button = self.mode_group.checkedButton()
         return str(button.property("mode")) if button else "copy"
 
-    def start(self) -> Task | None:
-        try:
-            import app.core.library  # noqa: F401 - only checks that the feature exists
-        except ImportError:
-            self.progress_label.setText(self.tr("Importing is not available in this build."))
-            return None
-        mode, extract, convert = (
-            self.mode(),
-            self.extract_check.isChecked(),
-            self.convert_check.isChecked(),
+    def start(self) -> ImportRequest:
+        """Announce the chosen import and close; the task runs without this dialog."""
+        self.request = ImportRequest(
+            paths=tuple(self.paths),
+            mode=self.mode(),
+            extract_vae=self.extract_check.isChecked(),
+            to_safetensors=self.convert_check.isChecked(),
         )
-        set_value(KEY_IMPORT_MODE, mode)
-        paths, current = list(self.paths), self._current
-        self.task = self.runner.submit(
-            self.tr("Importing {n} item(s)").format(n=len(paths)),
-            lambda p, c: run_import(paths, mode, extract, convert, current, p, c),
-            lane=Lane.WRITER, on_done=self._on_done, on_error=self._on_error,
-        )  # fmt: skip
-        self.import_button.setEnabled(False)
-        self.progress.setVisible(True)
-        self.progress_label.setText(self.tr("Starting…"))
-        return self.task
-
-    def _on_runner_ticked(self) -> None:
-        if self.task is None or not self.task.active:
-            return
-        done, total = self.task.progress
-        if total:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(1000 * done / total))
-        else:
-            self.progress.setRange(0, 0)
-        if self._current[0]:
-            self.task.detail = self._current[0]
-            self.progress_label.setText(self.tr("Importing {name}").format(name=self._current[0]))
-
-    def _on_done(self, outcomes: list) -> None:
-        self.outcomes = outcomes
-        self.table.setRowCount(len(outcomes))
-        words = {
-            "imported": self.tr("imported"),
-            "duplicate": self.tr("already in the library"),
-            "skipped": self.tr("skipped"),
-            "refused": self.tr("refused"),
-            "extracted": self.tr("VAE extracted"),
-            "converted": self.tr("converted to .safetensors"),
-        }
-        for i, outcome in enumerate(outcomes):
-            self.table.setItem(i, 0, QTableWidgetItem(outcome.path.name))
-            self.table.item(i, 0).setToolTip(str(outcome.path))
-            self.table.setItem(i, 1, QTableWidgetItem(words.get(outcome.action, outcome.action)))
-            self.table.setItem(i, 2, QTableWidgetItem(str(outcome.dest or "")))
-            why = outcome.reason
-            if outcome.baked_in_vae:
-                why = (why + " · " if why else "") + self.tr("baked-in VAE: {vae}").format(
-                    vae=outcome.baked_in_vae
-                )
-            self.table.setItem(i, 3, QTableWidgetItem(why))
-        self.progress.setVisible(False)
-        done = sum(o.action in ("imported", "extracted", "converted") for o in outcomes)
-        self.progress_label.setText(self.tr("Done: {done} file(s) added, {n} result(s) below.")
-                                    .format(done=done, n=len(outcomes)))  # fmt: skip
-        self.imported.emit(outcomes)
-
-    def _on_error(self, exc: BaseException) -> None:
-        self.progress.setVisible(False)
-        self.import_button.setEnabled(True)
-        self.progress_label.setText(str(exc))
-        self.presenter.show_error(exc, self.tr("Import"))
-
-    def _on_close_clicked(self) -> None:
-        if self.task is not None and self.task.active:
-            self.task.cancel()
-        self.close()
+        set_value(KEY_IMPORT_MODE, self.request.mode)
+        self.chosen.emit(self.request)
+        self.accept()
+        return self.request

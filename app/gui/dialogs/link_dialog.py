@@ -1,8 +1,12 @@
 """One-click linking: tick the installs that should have this VAE, untick those that should not.
 
 The dialog shows the plan before anything is written: per install, whether the
-file is already there (and whether the app put it there), the mode ``auto``
-would use, and any conflict. Applying creates the ticked links and removes the
+file is already there in any folder the install reads (and whether the app put
+it there), the mode ``auto`` would use, and any conflict. When several folders the
+install reads can be written (a default folder and an ``extra_model_paths.yaml``
+one), a menu in the folder column picks one. Everything shown comes from the
+plan's typed fields (action, match, choices, blocked folders), never from its
+English ``reason``. Applying creates the ticked links and removes the
 app's own links from unticked installs; a conflict is shown, never overwritten,
 and files the app did not make are never removed.
 """
@@ -16,6 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.core_messages import reason_text
 from app.gui.cut_text_tooltips import add_cut_text_tooltips
 from app.gui.errors import ErrorPresenter
 from app.gui.icons import kind_icon
@@ -53,7 +59,7 @@ class LinkRowState:
     @property
     def editable(self) -> bool:
         """Create (tick) or remove the app's own link (untick); nothing else can change."""
-        if self.entry.reason.startswith("same folder as"):
+        if self.entry.shared_with is not None:
             return False
         return self.entry.action == "create" or (self.present and self.ours is not None)
 
@@ -173,9 +179,7 @@ class LinkDialog(QDialog):
             self.table.setItem(i, COL_STATUS, status)
             mode = state.ours.mode if state.ours is not None else (state.entry.mode or "—")
             self.table.setItem(i, COL_MODE, QTableWidgetItem(mode))
-            folder = QTableWidgetItem(str(state.entry.folder or ""))
-            folder.setToolTip(str(state.entry.dest or ""))
-            self.table.setItem(i, COL_FOLDER, folder)
+            self._show_folder(i, state)
         self.table.resizeRowsToContents()
         self.apply_button.setEnabled(any(s.editable for s in self.states))
         conflicts = sum(s.entry.action in ("conflict", "error", "cannot-use") for s in self.states)
@@ -186,18 +190,103 @@ class LinkDialog(QDialog):
         if self.last_summary:
             self.status.setText(self.last_summary + " " + self.status.text())
 
+    def _show_folder(self, i: int, state: LinkRowState) -> None:
+        """The folder as text, or a menu of the writable folders the install reads."""
+        entry = state.entry
+        self.table.removeCellWidget(i, COL_FOLDER)
+        folder = QTableWidgetItem(str(entry.folder or ""))
+        lines = [str(entry.dest or ""), *self._why_folder(state), *self._blocked_lines(entry)]
+        folder.setToolTip("\n".join(line for line in lines if line))
+        self.table.setItem(i, COL_FOLDER, folder)
+        if entry.action != "create" or len(entry.choices) < 2:
+            return
+        combo = QComboBox()
+        combo.setObjectName(f"linkFolder{i}")
+        room = max(120, self.table.columnWidth(COL_FOLDER) - 40)  # the end of a path tells most
+        for n, choice in enumerate(entry.choices):
+            text = combo.fontMetrics().elidedText(str(choice.folder), Qt.TextElideMode.ElideLeft,
+                                                  room)  # fmt: skip
+            combo.addItem(text, choice.folder)
+            combo.setItemData(n, str(choice.folder), Qt.ItemDataRole.ToolTipRole)
+        combo.setCurrentIndex(
+            next((n for n, c in enumerate(entry.choices) if c.folder == entry.folder), 0)
+        )
+        combo.setToolTip(folder.toolTip())
+        combo.currentIndexChanged.connect(lambda n, i=i: self.choose_folder(i, n))
+        self.table.setCellWidget(i, COL_FOLDER, combo)
+
+    def choose_folder(self, index: int, choice: int) -> None:
+        """Link row ``index`` into its ``choice``-th writable folder (the folder menu)."""
+        state = self.states[index]
+        entry = state.entry.with_folder(state.entry.choices[choice].folder)
+        self.states[index] = replace(state, entry=entry)
+        self.table.item(index, COL_MODE).setText(entry.mode or "—")
+        self.table.item(index, COL_FOLDER).setText(str(entry.folder))
+        self.table.item(index, COL_STATUS).setText(self._status_text(self.states[index]))
+
+    def folder_choices(self, install_root: Path) -> list[Path]:
+        """The writable folders offered for one install (tests and keyboard users)."""
+        state = next(s for s in self.states if s.install.root == install_root)
+        return [c.folder for c in state.entry.choices]
+
+    def _why_folder(self, state: LinkRowState) -> list[str]:
+        """Where the install's folder setting comes from (``--vae-dir``, a yaml section)."""
+        folder = state.entry.folder
+        known = next((f for f in state.install.vae_dirs if f.path == folder), None)
+        if known is None:
+            return []
+        why = reason_text(known.source)  # the discovery reason, in the window's language
+        return [self.tr("{install} reads it: {source}").format(install=state.install.label,
+                                                               source=why)]  # fmt: skip
+
+    def _blocked_lines(self, entry) -> list[str]:
+        texts = {
+            "not-writable": self.tr("{folder} is not writable"),
+            "missing": self.tr("{folder} does not exist"),
+            "refused": self.tr("{folder} is a system or root folder: nothing is written there"),
+            "name-taken": self.tr("{folder} already holds another file of that name"),
+        }
+        return [
+            texts.get(b.why, "{folder}").format(folder=b.folder)
+            for b in entry.blocked
+            if b.why in texts
+        ]
+
     def _status_text(self, state: LinkRowState) -> str:
-        action, reason = state.entry.action, state.entry.reason
+        entry = state.entry
+        action, reason = entry.action, entry.reason
+        if entry.shared_with is not None:
+            shared = next((s for s in self.states if s.entry.target == entry.shared_with), None)
+            name = install_labels(self.installs).get(shared.install.root) if shared else None
+            return self.tr("the same folder as {install}").format(install=name or entry.shared_with)
         if action == "create":
-            return self.tr("not there") + (f" ({reason})" if reason else "")
+            text = self.tr("not there")
+            default_blocked = any(b.folder == entry.default for b in entry.blocked)
+            if default_blocked:
+                text += " · " + self.tr("{default} cannot be written; {folder} can").format(
+                    default=entry.default, folder=entry.folder
+                )
+            elif len(entry.choices) > 1:
+                text += " · " + self.tr("{n} folders it reads can take it: pick one").format(
+                    n=len(entry.choices)
+                )
+            return text
         if action == "already-linked":
             if state.ours is not None:
                 return self.tr("linked by VAE Manager")
-            return self.tr("already there ({reason})").format(reason=reason)
+            name = entry.found.name if entry.found else ""
+            if entry.match == "same-file":
+                return self.tr("already there: {file} is this file (a link)").format(file=name)
+            return self.tr("already there: {file} has the same SHA-256").format(file=name)
         if action == "conflict":
-            return self.tr("conflict: {reason}").format(reason=reason)
+            taken = self._blocked_lines(entry)
+            return self.tr("conflict: {reason}").format(reason=taken[0] if taken else reason)
         if action == "cannot-use":
             return self.tr("cannot use it: {reason}").format(reason=reason)
+        if entry.blocked:
+            return self.tr("cannot link: no folder it reads can be written ({why})").format(
+                why="; ".join(self._blocked_lines(entry))
+            )
         return self.tr("cannot link: {reason}").format(reason=reason)
 
     # -- apply ------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 A dropped folder that is a Stable Diffusion UI becomes an install; everything
 else goes to the import dialog. Telling the two apart reads the folder, so it
-happens in a worker.
+happens in a worker. The dialog only chooses how; the import itself is a task
+in the task panel, so the window stays usable while a big file is copied.
 
 A drop is always accepted as a copy (or a link), never as the move a file
 manager may propose: a source told "moved" may delete the originals once the
@@ -18,6 +19,8 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QWidget
 
 from app.gui.dialogs.import_dialog import ImportDialog
+from app.gui.import_task import ImportRequest, ImportTasks
+from app.gui.tasks import Task
 
 
 def local_paths(mime: QMimeData) -> list[Path]:
@@ -58,10 +61,15 @@ class DropHandler(QObject):
     """Routes a drop: installs to the install list, models to the import dialog."""
 
     import_dialog_opened = Signal(object)  # ImportDialog
+    import_started = Signal(object)  # Task
+    import_finished = Signal(object)  # list[ImportOutcome]; [] when it failed or was cancelled
 
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
+        self.imports = ImportTasks(window.runner, window.presenter, self)
+        self.imports.finished.connect(self._on_imports_finished)
+        self.imports.notice.connect(self._on_imports_notice)
 
     def guard(self, widget: QWidget) -> None:
         """Route local-file drags on ``widget`` and its drop-accepting children through here.
@@ -110,8 +118,24 @@ class DropHandler(QObject):
 
     def open_import(self, paths: list[Path]) -> ImportDialog:
         dialog = ImportDialog(paths, self.window.runner, self.window.presenter, self.window)
-        dialog.imported.connect(lambda _: self.window.state.reload())
-        dialog.imported.connect(lambda _: self.window.state.hash_pending())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.chosen.connect(self.start_import)
         dialog.open()
         self.import_dialog_opened.emit(dialog)
         return dialog
+
+    def start_import(self, request: ImportRequest) -> Task:
+        """Run the import in the task panel (shown, so its progress and cancel are at hand)."""
+        task = self.imports.start(request)
+        self.window.tasks_dock.show()
+        self.import_started.emit(task)
+        return task
+
+    def _on_imports_finished(self, task: Task, outcomes: list) -> None:
+        # Also after a cancel: the files imported before it are in the library now.
+        self.window.state.reload()
+        self.window.state.hash_pending()
+        self.import_finished.emit(outcomes)
+
+    def _on_imports_notice(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 15_000)

@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
         self.tasks_dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.tasks_dock)
         self.tasks_dock.hide()
-        self.task_indicator = TaskIndicator(self.task_panel)
+        self.task_indicator = TaskIndicator(self.task_panel, self.runner)
         self.statusBar().addPermanentWidget(self.task_indicator)
         self.task_indicator.button.toggled.connect(self.tasks_dock.setVisible)
         self.tasks_dock.visibilityChanged.connect(self.task_indicator.button.setChecked)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.core_messages import reason_text
 from app.gui.errors import ErrorPresenter
 from app.gui.icons import icon, kind_icon
 from app.gui.reveal import reveal
@@ -97,17 +98,20 @@ class InstallsPanel(QWidget):
         self.tree.clear()
         for install in installs:
             title = install.label + (f" {install.version}" if install.version else "")
-            top = QTreeWidgetItem([title, str(install.root), install.source])
+            why = reason_text(install.source)
+            top = QTreeWidgetItem([title, str(install.root), why])
             top.setIcon(0, kind_icon(install.kind))
             top.setData(0, PATH_ROLE, str(install.root))
-            top.setToolTip(2, install.source)
+            top.setToolTip(2, why)
             for folder in install.vae_dirs:
-                self._child(top, self.tr("VAE folder"), folder.path, folder.source, "folder")
+                self._child(top, self.tr("VAE folder"), folder.path, reason_text(folder.source),
+                            "folder")  # fmt: skip
             for folder in install.checkpoint_dirs:
-                self._child(top, self.tr("Checkpoint folder"), folder.path, folder.source,
+                self._child(top, self.tr("Checkpoint folder"), folder.path,
+                            reason_text(folder.source),
                             "checkpoint")  # fmt: skip
             if not install.vae_dirs:
-                self._child(top, self.tr("No VAE folder known"), None, install.source, "warning")
+                self._child(top, self.tr("No VAE folder known"), None, why, "warning")
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
         self.stack.setCurrentIndex(1 if installs else 0)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import UserError
+from app.gui.core_messages import verdict_text
 from app.gui.delegates import BadgeDelegate, ChipsDelegate
 from app.gui.formatting import BADGE_KEYS, badge_label
 from app.gui.icons import icon
@@ -40,7 +43,7 @@ from app.gui.panels.library_actions import LibraryActions
 from app.gui.panels.library_columns import VerdictStaysVisible
 from app.gui.panels.library_details import DetailsView
 from app.gui.reveal import reveal
-from app.gui.snapshot import LibraryRow, Snapshot
+from app.gui.snapshot import NAMED_BY_LIBRARY, LibraryRow, Snapshot
 from app.gui.widgets import ActionBar, EmptyState, heading, muted, panel_header
 
 DETAILS_NARROW = 300  # the details pane's width when the table needs the room
@@ -150,6 +153,11 @@ class LibraryPanel(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
         self.table.doubleClicked.connect(lambda _: self._emit_link())
+        rename_key = QAction(self.tr("Rename…"), self.table)
+        rename_key.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        rename_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        rename_key.triggered.connect(self.rename_selected)
+        self.table.addAction(rename_key)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_details())
         splitter.addWidget(self.table)
         splitter.addWidget(self._build_details())
@@ -279,7 +287,7 @@ class LibraryPanel(QWidget):
             self.detail_badge.setText("")
             return
         self.detail_title.setText(row.name)
-        message = html.escape(row.entry.validation_message or "")
+        message = html.escape(verdict_text(row.entry.validation_message or ""))
         self.detail_badge.setText(
             f"<span style='background:{row.badge.colour};color:white;'>"
             f"&nbsp;{html.escape(row.badge.label)}&nbsp;</span>&nbsp; {message}"
@@ -341,6 +349,32 @@ class LibraryPanel(QWidget):
                 lambda _=False, i=install: self._run(lambda row: self.actions.set_default(row, i))
             )
 
+    def rename_selected(self) -> QInputDialog | None:
+        """Ask for a name for the selected file (kept in the catalog); returns the open dialog."""
+        row = self.current_row()
+        if row is None:
+            return None
+        if not self._can_rename(row):
+            why = (
+                self.tr("It is named after its copy in the library; rename that file instead.")
+                if row.named_by == NAMED_BY_LIBRARY
+                else self.tr("This file is not hashed yet; wait for hashing to finish.")
+            )
+            self.actions.presenter.show_error(UserError(why))
+            return None
+        dialog = QInputDialog(self)
+        dialog.setObjectName("renameDialog")
+        dialog.setWindowTitle(self.tr("Rename"))
+        dialog.setLabelText(
+            self.tr("A name for this file in VAE Manager (the files keep their names; "
+                    "empty: named after its file again):")
+        )  # fmt: skip
+        dialog.setTextValue(row.entry.label or row.name)
+        dialog.textValueSelected.connect(lambda text: self.actions.rename(row, text))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        return dialog
+
     def _on_table_context_menu(self, pos) -> None:
         if self.current_row() is None:
             return
@@ -349,10 +383,18 @@ class LibraryPanel(QWidget):
             button = self.buttons[key]
             action = menu.addAction(button.icon(), button.text())
             action.triggered.connect(button.click)
+        rename = menu.addAction(self.tr("Rename…"))
+        rename.setObjectName("renameAction")
+        rename.setEnabled(self._can_rename(self.current_row()))
+        rename.triggered.connect(self.rename_selected)
         menu.addSeparator()
         sub = menu.addMenu(icon("star"), self.buttons["default"].text())
         sub.aboutToShow.connect(lambda: self._fill_menu_into(sub))
         menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _can_rename(self, row: LibraryRow | None) -> bool:
+        """A hashed row without a library copy (a library copy's file name is the row's name)."""
+        return row is not None and bool(row.entry.sha256) and row.named_by != NAMED_BY_LIBRARY
 
     def _fill_menu_into(self, menu: QMenu) -> None:
         self._fill_default_menu()

@@ -9,11 +9,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.errors import UserError
+from app.gui.core_messages import verdict_text
 from app.gui.errors import ErrorPresenter
 from app.gui.formatting import badge_label
 from app.gui.snapshot import LibraryRow
 from app.gui.state import AppState
-from app.gui.tasks import Lane, Task
+from app.gui.tasks import UNIT_BYTES, Lane, Task
 
 if TYPE_CHECKING:  # the installs package walks disks: import it in workers only
     from app.core.installs.records import Install
@@ -65,13 +66,13 @@ class LibraryActions(QObject):
             text = self.tr("{name}: {verdict} ({message}).\n{same}").format(
                 name=path.name,
                 verdict=verdict_label(report),
-                message=report.validation.message,
+                message=verdict_text(report.validation),
                 same=same,
             )
             self.presenter.inform(self.tr("Verified"), text, details=f"SHA-256 {sha}")
 
         return self.runner.submit(self.tr("Verifying {name}").format(name=path.name), work,
-                                  on_done=done)  # fmt: skip
+                                  on_done=done, unit=UNIT_BYTES)  # fmt: skip
 
     # -- unlink -----------------------------------------------------------------------------
     def unlink_all(self, row: LibraryRow) -> Task:
@@ -134,6 +135,23 @@ class LibraryActions(QObject):
             self.tr("Setting the default VAE of {install}").format(install=install.label),
             work, lane=Lane.WRITER, on_done=done,
         )  # fmt: skip
+
+    # -- rename -----------------------------------------------------------------------------
+    def rename(self, row: LibraryRow, label: str) -> Task:
+        """Store the user's name for these bytes in the catalog ("" gives the file's name back)."""
+        sha = row.entry.sha256
+
+        def work(progress, cancel):
+            from app.gui.state import open_catalog
+
+            if not sha:
+                raise UserError("This file is not hashed yet; wait for hashing to finish.")
+            with open_catalog() as catalog:
+                catalog.set_label(sha, label)
+
+        return self.runner.submit(self.tr("Renaming {name}").format(name=row.name), work,
+                                  lane=Lane.WRITER,
+                                  on_done=lambda _: self.state.reload())  # fmt: skip
 
     # -- remove to the trash ----------------------------------------------------------------
     def confirm_remove(self, row: LibraryRow) -> None:

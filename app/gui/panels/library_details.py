@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from app.gui.core_messages import problem_text
 from app.gui.formatting import family_name, human_size
 from app.gui.library_model import hash_source_text
 from app.gui.registry_text import advice
@@ -72,7 +73,7 @@ class DetailsView(QTextBrowser):
         parts.append(self._section(self.tr("Locations"), self._locations(row)))
         parts.append(self._section(self.tr("File"), self._file_facts(row)))
         if entry.problems:
-            items = "".join(f"<li>{_esc(p.message)}</li>" for p in entry.problems)
+            items = "".join(f"<li>{_esc(problem_text(p))}</li>" for p in entry.problems)
             parts.append(self._section(self.tr("Problems"), f"<ul>{items}</ul>"))
         return "".join(parts)
 

@@ -3,6 +3,8 @@
 Rows are refreshed from the tasks' own progress on the runner's tick, never
 per chunk. Anything with ``title``, ``progress``, ``state``, ``detail`` and
 ``cancel()`` can be listed, so downloads (run by their own queue) show here too.
+Running work is listed first, then waiting work, then what just finished; work
+counted in bytes says how far it is, how fast and how long is left.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.formatting import human_eta, human_size, human_speed
 from app.gui.icons import icon
-from app.gui.tasks import CANCELLED, DONE, FAILED, QUEUED, Task, TaskRunner
+from app.gui.tasks import CANCELLED, DONE, FAILED, QUEUED, RUNNING, UNIT_BYTES, Task, TaskRunner
 
 LINGER_MS = 4000
 
@@ -48,8 +51,53 @@ def _percent(progress: tuple[int, int | None]) -> int | None:
     return max(0, min(100, int(done * 100 / total)))
 
 
+_FINISHED = (DONE, FAILED, CANCELLED)
+
+
+def list_order(task: TaskLike) -> int:
+    """Running first, then waiting, then results to read, then the rest of what finished.
+
+    Ties keep the order the tasks came in.
+    """
+    state = task.state
+    if state in _FINISHED:
+        return 2 if getattr(task, "sticky", False) else 3
+    return 1 if state == QUEUED else 0
+
+
+def headline(task: TaskLike) -> str:
+    """What runs: ``Hashing vae.safetensors`` once the work named its file, else the title."""
+    return getattr(task, "headline", task.title)
+
+
+def progress_text(task: TaskLike) -> str:
+    """``1.2 GiB of 3.1 GiB, 420 MiB/s, 5 s left`` for running work counted in bytes, else ""."""
+    if getattr(task, "unit", None) != UNIT_BYTES or task.state != RUNNING:
+        return ""
+    done, total = task.progress
+    of = QCoreApplication.translate("TaskRow", "{done} of {total}")
+    parts = [of.format(done=human_size(done), total=human_size(total)) if total
+             else human_size(done)]  # fmt: skip
+    rate = getattr(task, "rate", None)
+    if rate is not None and rate.speed:
+        parts.append(human_speed(rate.speed))
+        left = rate.seconds_left(done, total)
+        if left is not None:
+            left_text = QCoreApplication.translate("TaskRow", "{eta} left")
+            parts.append(left_text.format(eta=human_eta(left)))
+    return ", ".join(parts)
+
+
+def status_line(task: TaskLike) -> str:
+    """The status bar's sentence for one task: what runs and how far it is."""
+    text = progress_text(task)
+    return f"{headline(task)} — {text}" if text else headline(task)
+
+
 class TaskRow(QWidget):
-    """One task: title, state, a progress bar and a cancel button."""
+    """One task: title, state, a progress bar and a cancel (or, once read, dismiss) button."""
+
+    dismissed = Signal()
 
     def __init__(self, task: TaskLike, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,10 +110,10 @@ class TaskRow(QWidget):
         self.bar = QProgressBar()
         self.bar.setTextVisible(True)
         self.bar.setMaximumHeight(16)
-        layout.addWidget(self.bar, 3)
+        layout.addWidget(self.bar, 2)
         self.status = QLabel()
-        self.status.setMinimumWidth(140)
-        layout.addWidget(self.status, 1)
+        self.status.setMinimumWidth(280)  # "1.2 GiB of 3.1 GiB, 420.0 MiB/s, 5 s left"
+        layout.addWidget(self.status, 2)
         self.cancel_button = QToolButton()
         self.cancel_button.setObjectName("cancelTask")
         self.cancel_button.setIcon(icon("cancel"))
@@ -78,18 +126,39 @@ class TaskRow(QWidget):
     def refresh(self) -> None:
         state = self.task.state
         percent = _percent(self.task.progress)
-        if state in (DONE, FAILED, CANCELLED):  # never a busy bar on work that stopped
+        if state in _FINISHED:  # never a busy bar on work that stopped
             self.bar.setRange(0, 100)
             self.bar.setValue(100 if state == DONE else (percent or 0))
-            self.cancel_button.setEnabled(False)
+            sticky = self.sticky()
+            self.cancel_button.setEnabled(sticky)
+            self.cancel_button.setToolTip(self.tr("Dismiss") if sticky else self.tr("Cancel"))
+            self._set_texts(state)
+            return
+        self.cancel_button.setToolTip(self.tr("Cancel"))
+        if state == QUEUED and not percent:  # waiting is not working: no busy bar
+            self.bar.setRange(0, 100)
+            self.bar.setValue(0)
         elif percent is None:
             self.bar.setRange(0, 0)  # busy: the size of the job is not known yet
         else:
             self.bar.setRange(0, 100)
             self.bar.setValue(percent)
-        self.status.setText(self.task.detail or _state_text(self, state))
+        self._set_texts(state)
+
+    def _set_texts(self, state: str) -> None:
+        self.title.setText(headline(self.task))
+        self.status.setText(progress_text(self.task) or self.task.detail
+                            or _state_text(self, state))  # fmt: skip
+        self.status.setToolTip(getattr(self.task, "details", "") or self.task.detail)
+
+    def sticky(self) -> bool:
+        """A finished task with results to read stays until the user dismisses it."""
+        return bool(getattr(self.task, "sticky", False))
 
     def _on_cancel_button_clicked(self) -> None:
+        if self.task.state in _FINISHED:
+            self.dismissed.emit()
+            return
         self.task.cancel()
         self.cancel_button.setEnabled(False)
         self.status.setText(self.tr("cancelling…"))
@@ -118,6 +187,7 @@ class TaskPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setMinimumHeight(3 * 30)  # three rows without scrolling
         body = QWidget()
         self.list_layout = QVBoxLayout(body)
         self.list_layout.setContentsMargins(4, 4, 4, 4)
@@ -143,29 +213,48 @@ class TaskPanel(QWidget):
                 self.count_changed.emit(self.active_count())
                 return row
         row = TaskRow(task)
+        row.dismissed.connect(lambda r=row: self._remove(r))
         self.rows.append(row)
         self.list_layout.insertWidget(self.list_layout.count() - 1, row)
         self.placeholder.hide()
+        self._sort()
         self.count_changed.emit(self.active_count())
         return row
 
     def active_count(self) -> int:
-        return sum(r.task.state not in (DONE, FAILED, CANCELLED) for r in self.rows)
+        return sum(r.task.state not in _FINISHED for r in self.rows)
+
+    def active_tasks(self) -> list[TaskLike]:
+        """Unfinished listed tasks, in the order shown (running first)."""
+        return [r.task for r in self.rows if r.task.state not in _FINISHED]
 
     def refresh(self) -> None:
         for row in list(self.rows):
             row.refresh()
-            finished = row.task.state in (DONE, FAILED, CANCELLED)
+            finished = row.task.state in _FINISHED
             if not finished and row.property("leaving"):  # resumed: it stays
                 row.setProperty("leaving", False)
-            if finished and not row.property("leaving"):
+            if finished and not row.property("leaving") and not row.sticky():
                 row.setProperty("leaving", True)
                 QTimer.singleShot(LINGER_MS, row, lambda r=row: self._drop(r))
+        self._sort()
         self.count_changed.emit(self.active_count())
+
+    def _sort(self) -> None:
+        """Keep running rows on top; widgets move only when the order really changed."""
+        wanted = sorted(self.rows, key=lambda r: list_order(r.task))  # stable: arrival order
+        if wanted == self.rows:
+            return
+        self.rows = wanted
+        for index, row in enumerate(wanted):
+            self.list_layout.insertWidget(index + 1, row)  # after the (hidden) placeholder
 
     def _drop(self, row: TaskRow) -> None:
         if not row.property("leaving"):  # came back to life meanwhile (resumed)
             return
+        self._remove(row)
+
+    def _remove(self, row: TaskRow) -> None:
         if row in self.rows:
             self.rows.remove(row)
             row.deleteLater()
@@ -177,11 +266,16 @@ class TaskPanel(QWidget):
 
 
 class TaskIndicator(QWidget):
-    """Status-bar summary: the busiest task's progress and a button that opens the list."""
+    """Status-bar summary: what runs and how far it is, and a button that opens the list.
 
-    def __init__(self, panel: TaskPanel, parent: QWidget | None = None) -> None:
+    It says "Ready" only when nothing runs: unlisted work of the runner counts too.
+    """
+
+    def __init__(self, panel: TaskPanel, runner: TaskRunner | None = None,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.panel = panel
+        self.runner = runner
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 4, 0)
         self.label = QLabel()
@@ -199,15 +293,24 @@ class TaskIndicator(QWidget):
         panel.count_changed.connect(self._on_panel_count_changed)
         self._on_panel_count_changed(0)
 
+    def running(self) -> list[TaskLike]:
+        """Everything unfinished, the listed tasks first (running ones on top)."""
+        active = self.panel.active_tasks()
+        if self.runner is not None:
+            active += [t for t in self.runner.active_tasks() if not t.visible]
+        return sorted(active, key=list_order)
+
     def _on_panel_count_changed(self, count: int) -> None:
-        active = [r for r in self.panel.rows if r.task.state not in (DONE, FAILED, CANCELLED)]
+        active = self.running()
         self.bar.setVisible(bool(active))
         if not active:
             self.label.setText(self.tr("Ready"))
+            self.label.setToolTip("")
             return
-        first = active[0].task
+        first = active[0]
         more = self.tr(" (+{n} more)").format(n=len(active) - 1) if len(active) > 1 else ""
-        self.label.setText(first.title + more)
+        self.label.setText(status_line(first) + more)
+        self.label.setToolTip("\n".join(status_line(t) for t in active))
         percent = _percent(first.progress)
         if percent is None:
             self.bar.setRange(0, 0)

@@ -149,6 +149,7 @@ _UNREADABLE_CHILD = textwrap.dedent(
     import json, os, sys
     from pathlib import Path
     import app.core.identify, app.core.hashing.foreign_caches  # import all while still root
+    import numpy  # imported lazily by the header parser; nobody may not read the stdlib
     from app.core.catalog.scanner import Scanner
     from app.core.catalog.store import Catalog
     from app.core.registry import load_registry

@@ -1,0 +1,247 @@
+"""The English templates of the sentences core shows a user, each with an id.
+
+Core writes plain English sentences (the CLI and ``--json`` print them as they
+are). The window translates them: it needs to know *which* sentence a message
+is and its parameters, also for messages read back from the catalog, where
+only the English text was stored. So every family of user-facing sentence
+(file problems, verdict explanations, download and URL errors, discovery
+reasons) has its template here; :func:`say` writes one, and :func:`parse`
+reads a written message back into its template id and parameters.
+``app.gui.core_messages`` holds the same templates marked for translation
+(a test keeps the two lists equal).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+# Inspection problems (app.core.inspection): unsafe pickles, cut-short files, bad headers.
+PROBLEM_TEMPLATES = {
+    "pickle.unproven": "cannot be proven safe: {why}",
+    "pickle.imports": "pickle imports {names}; loading it could run code, so it is refused",
+    "pickle.imports-lightning": (
+        "pickle imports {names}; loading it could run code, so it is refused (these are "
+        "PyTorch Lightning training objects, usually harmless, but weights-only loading "
+        "cannot read them: prefer a .safetensors copy)"
+    ),
+    "truncated.zip-directory": (
+        "zip container has no directory at its end: the file was cut short "
+        "(interrupted download or copy?)"
+    ),
+    "truncated.zip-member-start": "zip member {name} lies past the end of the file",
+    "truncated.zip-member-end": "zip member {name} ends past the end of the file",
+    "truncated.tensors": (
+        "file is {size} bytes but tensors need at least {need}: the file was cut short "
+        "(interrupted download or copy?)"
+    ),
+    "truncated.safetensors-prefix": "file is {size} bytes; a safetensors file needs at least 8",
+    "truncated.header": (
+        "file is {size} bytes but its header alone needs {need}: the file was cut short "
+        "(interrupted download or copy?)"
+    ),
+    "truncated.empty": "file is empty (0 bytes): an interrupted download or copy?",
+    "truncated.safetensors-data": (
+        "file is {size} bytes but tensors need {need}: the file was cut short "
+        "(interrupted download or copy?)"
+    ),
+    "truncated.pickle": "pickle data ends early: the file was cut short",
+    "corrupt.trailing-bytes": "file has {extra} unexpected bytes after the last tensor",
+    "corrupt.pickle": "not a valid pickle ({why})",
+    "truncated.inside-member": "the file ends inside a member: it was cut short",
+    "header.claims-too-much": (
+        "header claims {length} bytes (limit {limit}) but the file is {size} bytes: "
+        "corrupt or not a safetensors file"
+    ),
+    "header.too-large": (
+        "header is {length} bytes, more than the {limit} this app reads (real headers, "
+        "training metadata included, stay under a few MB)"
+    ),
+    "header.unloadable": "header {detail}: not a loadable safetensors header",
+    "not-a-vae": "this is {what}, not a VAE",
+    "not-a-vae.lora": "a LoRA (lora_down/lora_up weights)",
+    "not-a-vae.embedding": "a textual-inversion embedding",
+    "not-a-vae.diffusion": "diffusion model weights without a VAE",
+    "not-a-vae.empty": "a file with no tensors",
+    "not-a-vae.other": "{count} tensors with no VAE, LoRA or embedding keys",
+    "format.no-diffusers-weights": "folder holds no diffusion_pytorch_model file",
+    "format.gguf": "GGUF (quantized) file: not supported for VAEs",
+    "format.unknown": "not a safetensors, torch or diffusers model file",
+    "format.plain-pickle": "a plain Python pickle, not a torch.save file",
+    "format.legacy-tar": (
+        "a torch file in the pre-1.0 tar format: weights-only loading refuses it "
+        "(re-save it with a current torch)"
+    ),
+    "format.zip-no-data-pkl": "zip archive without data.pkl: not a torch file",
+    "corrupt.crc": "{member} fails its CRC check: the file is damaged",
+    "corrupt.zip-directory": "the zip directory points past the end of the file",
+    "corrupt.tensor-index": "could not read the tensor index ({detail})",
+    "unreadable.read-failed": "read failed: {detail}",
+    "nan-or-inf": "{count} NaN/Inf values, first in tensor {tensor}",
+    "nan-check.impossible": "cannot check for NaN/Inf: {reason}",
+}
+
+# Verdict explanations (app.core.registry, app.core.verdict, app.core.hashing.provenance).
+VERDICT_TEMPLATES = {
+    "verdict.official": "matches {name}",
+    "verdict.mismatch": "named like {name} but the hash differs ({how})",
+    "verdict.mismatch-size": "{size} bytes instead of {expected}",
+    "verdict.mismatch-short": "{size} bytes instead of {expected}: probably an incomplete download",
+    "verdict.mismatch-same-size": "same size, different bytes: corrupt or modified",
+    "verdict.pending": "not hashed yet",
+    "verdict.unconfirmed": (
+        "matches the published but unconfirmed hash of {name}; likely genuine, not verified"
+    ),
+    "verdict.same-size-other-bytes": (
+        "third-party file; same size as {name} but other bytes (another VAE in the same "
+        "format, or a modified copy)"
+    ),
+    "verdict.third-party": "third-party file: not in the registry of official VAEs",
+    "verdict.foreign-informational": (
+        "hash read from {source}, not computed by VAE Manager: informational only, it "
+        "cannot make a file official"
+    ),
+    "source.a1111": "A1111's cache.json",
+    "source.sdnext": "SD.Next's data/cache.json",
+    "source.a1111-diskcache": "the A1111/Forge hash cache (cache/hashes)",
+    "source.stability-matrix": "Stability Matrix's .cm-info.json",
+    "source.unknown": "unknown source",
+    "verdict.foreign-pending": (
+        "hash read from {source}, not computed by VAE Manager: not judged until VAE Manager "
+        "hashes the file itself"
+    ),
+}
+
+# Download and address errors (app.core.downloads.failures, app.core.downloads.urls).
+DOWNLOAD_TEMPLATES = {
+    "download.server-answered": "the server answered {status} {reason}",
+    "download.token-refused": (
+        "the access token was refused ({status} {reason}) for {where}: check the token in "
+        "settings and accept the model's licence on its page"
+    ),
+    "download.token-needed": (
+        "this file needs an access token: set it in settings ({status} {reason}: {where})"
+    ),
+    "download.not-found": "not found ({status} {reason}): {where}",
+    "download.refused": "the server refused the download ({status} {reason}): {where}",
+    "download.tls": "secure connection failed (certificate or TLS problem): {detail}",
+    "download.too-many-redirects": "the server redirected too many times",
+    "download.invalid-address": "invalid download address: {detail}",
+    "download.connect-timeout": "the server did not accept the connection in time",
+    "download.stalled": "no data for {seconds} s (stalled transfer)",
+    "download.dropped": "the connection dropped during the transfer",
+    "download.connection-refused": "the server refused the connection",
+    "download.connection-problem": "connection problem: {detail}",
+    "download.gave-up": (
+        "{what}: download failed after {tries} tries ({failure}); the partial file is kept, "
+        "resume it later"
+    ),
+    "download.restarts": "{what}: {reason} (gave up after {restarts} restarts)",
+    "url.invalid": "the {what} {url} is not a valid URL: {detail}",
+    "url.not-https": "the {what} must be an https:// address, got {url}",
+    "url.plain-http": (
+        "the {what} must use https:// (plain http is only allowed for this computer): {url}"
+    ),
+    "url.refused": "the {what} {url} is {reason}: refused",
+    "hop.invalid": "{lead}, which is not a valid URL ({detail}): refused",
+    "hop.not-http": "{lead}, which is not an http(s) address: refused",
+    "hop.no-host": "{lead}, which names no host: refused",
+    "hop.refused": "{lead}, which is {reason}: refused",
+    "hop.plain-http": (
+        "{lead}, plain http to another computer (only https is allowed there): refused"
+    ),
+    "hop.redirected": "the server redirected to {url}",
+    "hop.address": "the address {url}",
+}
+
+# Why a folder or install was recognised (app.core.installs): joined with "; " and " + ".
+REASON_TEMPLATES = {
+    "reason.markers": "markers: {markers}",
+    "reason.default-models": "default models/{sub}",
+    "reason.default-models-desktop": "default models/{sub} (desktop base folder)",
+    "reason.default-models-root": "default Models",
+    "reason.flag-line": "{name} in {file} line {line}",
+    "reason.flag-line-note": "{name} in {file} line {line} ({note})",
+    "reason.links-to": "{source} (links to {target})",
+    "reason.aki": "aki package (its launcher's own arguments are not read)",
+    "reason.output-vae": "output/vae (ComfyUI also lists it)",
+    "reason.yaml-section": "{file}: section {section}, {how}",
+    "reason.yaml-relative": "{key} (relative to the yaml folder)",
+    "reason.desktop-config": "ComfyUI desktop base folder (basePath in {file})",
+    "reason.desktop-markers": (
+        "ComfyUI desktop base folder (markers: {markers}; no desktop config found)"
+    ),
+    "reason.config-key": "config.json {key}",
+    "reason.invokeai-no-folder": "InvokeAI has no VAE folder",
+    "reason.invokeai-add": (
+        "add the file in Model Manager (Scan Folder / URL or Local Path, 'in place')"
+    ),
+    "reason.one-click": "one-click package {path}",
+    "reason.portable": "portable package {path}",
+    "reason.windows-package": "Windows package {path}",
+    "reason.stability-package": "Stability Matrix package {label} in {root}",
+    "reason.stability-library": "Stability Matrix library{portable}: {markers}",
+    "reason.added-by-you": "added by you",
+    "reason.shared-models": "shared Models/{sub}",
+    "reason.override": "settings.json ModelDirectoryOverride",
+    "reason.override-refused": "settings.json ModelDirectoryOverride {path} is refused: {why}",
+    "reason.override-unusable": (
+        "settings.json ModelDirectoryOverride {value} is not a usable path: ignored, "
+        "default Models/ used"
+    ),
+    "reason.ignored-defaults": "{what}: ignored, default folders used",
+    "reason.package": "'{name}' ({package}, shared folders: {method})",
+}
+
+TEMPLATES: dict[str, str] = {
+    **PROBLEM_TEMPLATES,
+    **VERDICT_TEMPLATES,
+    **DOWNLOAD_TEMPLATES,
+    **REASON_TEMPLATES,
+}
+_FIELD = re.compile(r"\{([a-z_]+)\}")
+
+
+def say(key: str, /, **params: object) -> str:
+    """The English sentence of template ``key`` (what the CLI prints)."""
+    return TEMPLATES[key].format(**params)
+
+
+def parse(message: str) -> tuple[str, dict[str, str]] | None:
+    """The template id and parameters that wrote ``message``, or None for other text."""
+    for key, pattern in _patterns():
+        found = pattern.fullmatch(message)
+        if found:
+            return key, found.groupdict()
+    return None
+
+
+def fields(template: str) -> set[str]:
+    """The placeholder names of a template."""
+    return set(_FIELD.findall(template))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    # Most literal text first, so "markers: ..." beats a bare "{source} (links to ...)".
+    def literal_length(item: tuple[str, str]) -> int:
+        return len(_FIELD.sub("", item[1]))
+
+    ordered = sorted(TEMPLATES.items(), key=literal_length, reverse=True)
+    return tuple((key, _compile(template)) for key, template in ordered)
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    parts, last = [], 0
+    for found in _FIELD.finditer(template):
+        parts.append(re.escape(template[last : found.start()]))
+        parts.append(f"(?P<{found.group(1)}>.*?)")
+        last = found.end()
+    parts.append(re.escape(template[last:]))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def as_text(params: Mapping[str, object] | None) -> dict[str, str]:
+    """``params`` with every value as the text its placeholder shows."""
+    return {k: str(v) for k, v in (params or {}).items()}
