@@ -950,157 +950,157 @@
 <context>
     <name>DownloadMessages</name>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="84"/>
+        <location filename="../../app/gui/download_messages.py" line="87"/>
         <source>Something went wrong inside VAE Manager (a bug); the details are in the log. Try again, or report it.</source>
         <translation>VAE Manager 内部出错（这是程序缺陷），详情已写入日志。请重试或报告此问题。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="93"/>
+        <location filename="../../app/gui/download_messages.py" line="96"/>
         <source>Cannot reach {host}: check the connection or set a mirror.</source>
         <translation>无法访问 {host}：请检查网络连接或设置镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="100"/>
+        <location filename="../../app/gui/download_messages.py" line="103"/>
         <source>This file needs an access token: add your Hugging Face token in Settings.</source>
         <translation>此文件需要访问令牌：请在“设置”中填写你的 Hugging Face 令牌。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="109"/>
+        <location filename="../../app/gui/download_messages.py" line="112"/>
         <source>The access token was refused: check it in Settings and accept the model&apos;s licence on its page.</source>
         <translation>访问令牌被拒绝：请在“设置”中检查令牌，并在模型页面上接受其许可协议。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="119"/>
+        <location filename="../../app/gui/download_messages.py" line="122"/>
         <source>Not found on {host}: the file was moved or removed.</source>
         <translation>在 {host} 上找不到该文件：它已被移动或删除。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="127"/>
+        <location filename="../../app/gui/download_messages.py" line="130"/>
         <source>The downloaded file is not the official one (its SHA-256 differs); it was set aside as {name} and not installed.</source>
         <translation>下载的文件不是官方文件（SHA-256 不同）；已另存为 {name}，未安装。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="137"/>
+        <location filename="../../app/gui/download_messages.py" line="140"/>
         <source>The server {host} is busy (error {code}): try again later or set a mirror.</source>
         <translation>服务器 {host} 繁忙（错误 {code}）：请稍后重试或设置镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="145"/>
+        <location filename="../../app/gui/download_messages.py" line="148"/>
         <source>Cannot connect to {host}: check the connection or set a mirror.</source>
         <translation>无法连接到 {host}：请检查网络连接或设置镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="153"/>
+        <location filename="../../app/gui/download_messages.py" line="156"/>
         <source>The server {host} stopped sending data: try again later or set a mirror.</source>
         <translation>服务器 {host} 停止发送数据：请稍后重试或设置镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="161"/>
+        <location filename="../../app/gui/download_messages.py" line="164"/>
         <source>The connection to {host} failed: check the connection and try again; it continues where it stopped.</source>
         <translation>与 {host} 的连接失败：请检查网络后重试，下载会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="170"/>
+        <location filename="../../app/gui/download_messages.py" line="173"/>
         <source>The secure connection to {host} failed (certificate problem): check the system clock, a proxy or the mirror setting.</source>
         <translation>与 {host} 的安全连接失败（证书问题）：请检查系统时间、代理或镜像设置。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="182"/>
+        <location filename="../../app/gui/download_messages.py" line="185"/>
         <source>The download was refused.</source>
         <translation>下载被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="211"/>
+        <location filename="../../app/gui/download_messages.py" line="214"/>
         <source>In your library</source>
         <translation>已在你的库中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="217"/>
+        <location filename="../../app/gui/download_messages.py" line="220"/>
         <source>No download address known</source>
         <translation>没有已知的下载地址</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="223"/>
+        <location filename="../../app/gui/download_messages.py" line="226"/>
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="233"/>
+        <location filename="../../app/gui/download_messages.py" line="236"/>
         <source>Waiting for a free download slot…</source>
         <translation>正在等待空闲的下载位置…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="241"/>
+        <location filename="../../app/gui/download_messages.py" line="244"/>
         <source>Stopped when VAE Manager closed.</source>
         <translation>VAE Manager 关闭时已停止。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="243"/>
+        <location filename="../../app/gui/download_messages.py" line="246"/>
         <source>Paused.</source>
         <translation>已暂停。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="245"/>
+        <location filename="../../app/gui/download_messages.py" line="248"/>
         <source>Paused at {size}.</source>
         <translation>已暂停于 {size}。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="251"/>
+        <location filename="../../app/gui/download_messages.py" line="254"/>
         <source>Resume continues where it stopped.</source>
         <translation>点击“继续”会从中断处接着下载。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="256"/>
+        <location filename="../../app/gui/download_messages.py" line="259"/>
         <source>Cancelled; the {size} downloaded so far are kept until you discard them.</source>
         <translation>已取消；已下载的 {size} 会一直保留，直到你丢弃它们。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="263"/>
+        <location filename="../../app/gui/download_messages.py" line="266"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="270"/>
+        <location filename="../../app/gui/download_messages.py" line="273"/>
         <source>The {size} downloaded so far are kept.</source>
         <translation>已下载的 {size} 已保留。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="297"/>
+        <location filename="../../app/gui/download_messages.py" line="300"/>
         <source>Trying again in {n} s.</source>
         <translation>{n} 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="310"/>
+        <location filename="../../app/gui/download_messages.py" line="313"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="311"/>
+        <location filename="../../app/gui/download_messages.py" line="314"/>
         <source>downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="312"/>
+        <location filename="../../app/gui/download_messages.py" line="315"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="313"/>
+        <location filename="../../app/gui/download_messages.py" line="316"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="314"/>
+        <location filename="../../app/gui/download_messages.py" line="317"/>
         <source>refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="315"/>
+        <location filename="../../app/gui/download_messages.py" line="318"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../app/gui/download_messages.py" line="316"/>
+        <location filename="../../app/gui/download_messages.py" line="319"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -1696,11 +1696,13 @@ Your files were not changed by the failed step. The details were written to:
     </message>
     <message>
         <location filename="../../app/gui/panels/library_actions.py" line="129"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="150"/>
         <source>none: there was no config.json yet</source>
         <translation>无：之前还没有 config.json</translation>
     </message>
     <message>
         <location filename="../../app/gui/panels/library_actions.py" line="130"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="151"/>
         <source>Backup of the previous settings: {backup}</source>
         <translation>原设置的备份：{backup}</translation>
     </message>
@@ -1715,17 +1717,32 @@ Your files were not changed by the failed step. The details were written to:
         <translation>正在设置 {install} 的默认 VAE</translation>
     </message>
     <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="148"/>
+        <source>{install} now picks its VAE automatically ({key} in {config}).</source>
+        <translation>{install} 现在自动选择 VAE（{config} 中的 {key}）。</translation>
+    </message>
+    <message>
         <location filename="../../app/gui/panels/library_actions.py" line="152"/>
+        <source>Default VAE reset</source>
+        <translation>已重置默认 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="156"/>
+        <source>Resetting the default VAE of {install}</source>
+        <translation>正在重置 {install} 的默认 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library_actions.py" line="173"/>
         <source>Renaming {name}</source>
         <translation>正在重命名 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="162"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="183"/>
         <source>Move to the trash?</source>
         <translation>移到回收站？</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="164"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="185"/>
         <source>Move {name} to the trash? Links VAE Manager made of it are removed; these files go to the trash (you can restore them from there):
 
 {paths}</source>
@@ -1734,12 +1751,12 @@ Your files were not changed by the failed step. The details were written to:
 {paths}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="173"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="194"/>
         <source>Move to trash</source>
         <translation>移到回收站</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="196"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="217"/>
         <source>Moving {name} to the trash</source>
         <translation>正在把 {name} 移到回收站</translation>
     </message>
@@ -1856,7 +1873,7 @@ Your files were not changed by the failed step. The details were written to:
     </message>
     <message>
         <location filename="../../app/gui/panels/library.py" line="156"/>
-        <location filename="../../app/gui/panels/library.py" line="386"/>
+        <location filename="../../app/gui/panels/library.py" line="393"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
@@ -1921,22 +1938,27 @@ Your files were not changed by the failed step. The details were written to:
         <translation>把文件移到回收站</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="359"/>
+        <location filename="../../app/gui/panels/library.py" line="354"/>
+        <source>Reset {install} to Automatic</source>
+        <translation>将 {install} 重置为自动（Automatic）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/panels/library.py" line="366"/>
         <source>It is named after its copy in the library; rename that file instead.</source>
         <translation>它以库中副本的文件名命名；请改为重命名那个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="361"/>
+        <location filename="../../app/gui/panels/library.py" line="368"/>
         <source>This file is not hashed yet; wait for hashing to finish.</source>
         <translation>此文件尚未计算哈希；请等待哈希计算完成。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="367"/>
+        <location filename="../../app/gui/panels/library.py" line="374"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="369"/>
+        <location filename="../../app/gui/panels/library.py" line="376"/>
         <source>A name for this file in VAE Manager (the files keep their names; empty: named after its file again):</source>
         <translation>此文件在 VAE Manager 中的名称（文件本身保留原名；留空：重新以文件名命名）：</translation>
     </message>
@@ -2089,52 +2111,52 @@ Your files were not changed by the failed step. The details were written to:
         <translation>已存在：{file} 的 SHA-256 相同</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="282"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="283"/>
         <source>conflict: {reason}</source>
         <translation>冲突：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="286"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="287"/>
         <source>cannot link: no folder it reads can be written ({why})</source>
         <translation>无法链接：它读取的文件夹都不可写入（{why}）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="289"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="290"/>
         <source>cannot link: {reason}</source>
         <translation>无法链接：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="311"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="312"/>
         <source>Nothing to change.</source>
         <translation>没有需要更改的。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="315"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="316"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="317"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="318"/>
         <source>Linking {name}</source>
         <translation>正在链接 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="328"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="329"/>
         <source>Linked into {a} install(s), removed from {b}.</source>
         <translation>已链接到 {a} 个安装，从 {b} 个安装中移除。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="330"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="331"/>
         <source>Not done: {what}</source>
         <translation>未完成：{what}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="340"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="341"/>
         <source>Linking</source>
         <translation>链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/link_dialog.py" line="284"/>
+        <location filename="../../app/gui/dialogs/link_dialog.py" line="285"/>
         <source>cannot use it: {reason}</source>
         <translation>无法使用：{reason}</translation>
     </message>

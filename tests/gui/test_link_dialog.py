@@ -92,6 +92,30 @@ def test_set_as_default_links_then_edits_config(world, started_window, qtbot) ->
         box.close()
 
 
+def test_reset_to_automatic_from_the_default_menu(world, started_window, qtbot) -> None:
+    """The Set-default menu also offers each install's reset, which writes "Automatic"."""
+    window = started_window
+    install = next(i for i in window.state.installs if i.kind == "a1111")
+    task = window.actions_.set_default(_row(window, "nice-vae.safetensors"), install)
+    wait_for(qtbot, lambda: not task.active)
+    window.library._fill_default_menu()
+    reset = next(
+        a
+        for a in window.library.default_menu.actions()
+        if a.objectName() == f"resetDefault:{install.root}"
+    )
+    reset.trigger()
+    config = world["webui"] / "config.json"
+    wait_for(qtbot, lambda: json.loads(config.read_text())["sd_vae"] == "Automatic")
+    wait_idle(qtbot, window)
+    assert window.presenter.history[-1][0] == "info"
+    from app.core.installs.a1111_config import BACKUP_INFIX
+
+    assert list(config.parent.glob(f"config.json{BACKUP_INFIX}*")), "previous settings backed up"
+    for box in window.findChildren(QMessageBox):
+        box.close()
+
+
 def test_remove_sends_files_to_the_trash(world, started_window, qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     (tmp_path / "xdg").mkdir()

@@ -348,6 +348,13 @@ class LibraryPanel(QWidget):
             action.triggered.connect(
                 lambda _=False, i=install: self._run(lambda row: self.actions.set_default(row, i))
             )
+        self.default_menu.addSeparator()
+        for install in installs:
+            action = self.default_menu.addAction(
+                self.tr("Reset {install} to Automatic").format(install=labels[install.root])
+            )
+            action.setObjectName(f"resetDefault:{install.root}")
+            action.triggered.connect(lambda _=False, i=install: self.actions.reset_default(i))
 
     def rename_selected(self) -> QInputDialog | None:
         """Ask for a name for the selected file (kept in the catalog); returns the open dialog."""

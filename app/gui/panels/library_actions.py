@@ -136,6 +136,27 @@ class LibraryActions(QObject):
             work, lane=Lane.WRITER, on_done=done,
         )  # fmt: skip
 
+    def reset_default(self, install: Install) -> Task:
+        """Put the install's default VAE back to "Automatic" (config.json backed up first)."""
+
+        def work(progress, cancel):
+            from app.core.installs.a1111_config import set_default_vae
+
+            return set_default_vae(install, None)
+
+        def done(change) -> None:
+            text = self.tr("{install} now picks its VAE automatically ({key} in {config}).")
+            text = text.format(install=install.label, key=change.key, config=change.config)
+            backup = change.backup or self.tr("none: there was no config.json yet")
+            details = self.tr("Backup of the previous settings: {backup}").format(backup=backup)
+            self.presenter.inform(self.tr("Default VAE reset"), text, details)
+            self.state.reload()
+
+        return self.runner.submit(
+            self.tr("Resetting the default VAE of {install}").format(install=install.label),
+            work, lane=Lane.WRITER, on_done=done,
+        )  # fmt: skip
+
     # -- rename -----------------------------------------------------------------------------
     def rename(self, row: LibraryRow, label: str) -> Task:
         """Store the user's name for these bytes in the catalog ("" gives the file's name back)."""
