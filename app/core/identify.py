@@ -90,17 +90,19 @@ def identify(
     cancel: CancelToken | None = None,
     check_nan: bool = False,
     other_names: OtherNames | None = None,
+    addnet: bool | None = None,
 ) -> FileReport:
     """Inspect, hash (unless ``hashes`` is given) and judge one file or diffusers folder.
 
     ``hashes``, when given, must be ones this app computed from the bytes (a
     download hashed while it streamed). ``other_names`` adds the names the
     catalog knows the same bytes by, so the verdict is the one the library shows.
+    ``addnet`` is passed to :func:`hash_file`: by default only LoRAs get one.
     """
     inspection = inspect_path(path, check_nan=check_nan)
     weights = hashed_file_of(path)
     if hashes is None and weights.is_file():
-        hashes = hash_file(weights, progress=progress, cancel=cancel)
+        hashes = hash_file(weights, progress=progress, cancel=cancel, addnet=addnet)
     sha = hashes.sha256 if hashes else None
     names = [weights.name, *(other_names(sha) if other_names and sha else ())]
     validation = verdict_for(

@@ -11,7 +11,8 @@ class FileHashes:
 
     ``autov2`` is what Civitai and A1111 show (first 10 hex of SHA-256);
     ``autov1`` is A1111's legacy ``model_hash``; ``addnet`` is the safetensors
-    hash that skips the header (None for other formats).
+    hash that skips the header, used by A1111's Additional Networks for LoRAs:
+    None where it was not computed (other formats, and non-LoRA files unless asked).
     """
 
     sha256: str

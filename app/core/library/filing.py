@@ -48,10 +48,24 @@ def bring_in(
     meter: FileMeter,
 ) -> list[ImportOutcome]:
     """Store or convert ``path``; for a checkpoint add its baked-in VAE (and extraction)."""
-    if options.to_safetensors and _convertible(path, inspection):
+    if options.to_safetensors and convertible(path, inspection):
         main = _convert(ctx, path, hashes, fingerprint, options, meter)
     else:
         main = _store(ctx, path, inspection, hashes, fingerprint, options, meter)
+    return with_baked_in(ctx, path, inspection, hashes, fingerprint, options, meter, main)
+
+
+def with_baked_in(
+    ctx: ImportContext,
+    path: Path,
+    inspection: Inspection,
+    hashes: FileHashes,
+    fingerprint: str | None,
+    options: ImportOptions,
+    meter: FileMeter,
+    main: ImportOutcome,
+) -> list[ImportOutcome]:
+    """``main``, and for a checkpoint its baked-in VAE named (and extracted when asked)."""
     if inspection.kind != KIND_CHECKPOINT:
         return [main]
     baked_in = match_fingerprint(
@@ -66,7 +80,8 @@ def bring_in(
     return [main, extract_vae(step, path, hashes.sha256, baked_in, read_from=readable)]
 
 
-def _convertible(path: Path, inspection: Inspection) -> bool:
+def convertible(path: Path, inspection: Inspection) -> bool:
+    """A pickled VAE that ``--to-safetensors`` rewrites."""
     return inspection.kind == KIND_VAE and inspection.format in CONVERTIBLE_FORMATS
 
 
@@ -90,16 +105,16 @@ def _store(
     kind, sha = inspection.kind, hashes.sha256
     copy = existing_copy(ctx, sha, path)
     if copy is not None:
-        _note_source(ctx, path, inspection, hashes)
-        return _duplicate(path, kind, sha, copy)
+        note_source(ctx, path, inspection, hashes)
+        return duplicate(path, kind, sha, copy)
     folder = folder_for(ctx.root, kind)
     folder.mkdir(parents=True, exist_ok=True)
     weights = _weights(path)
     dest, same = choose_destination(ctx, folder, _library_name(path), sha, weights.stat().st_size)
     if same:
         ctx.record_new(dest, hashes, fingerprint)
-        _note_source(ctx, path, inspection, hashes)
-        return _duplicate(path, kind, sha, dest)
+        note_source(ctx, path, inspection, hashes)
+        return duplicate(path, kind, sha, dest)
     how = _place(ctx, path, weights, dest, sha, options.mode, meter)
     ctx.record_new(dest, hashes, fingerprint)
     if how == MODE_MOVE:
@@ -139,9 +154,7 @@ def _place(
     return "folder-copy" if mode == MODE_MOVE else MODE_COPY
 
 
-def _note_source(
-    ctx: ImportContext, path: Path, inspection: Inspection, hashes: FileHashes
-) -> None:
+def note_source(ctx: ImportContext, path: Path, inspection: Inspection, hashes: FileHashes) -> None:
     """The existing entry gains the source as one more location."""
     weights = _weights(path) if path.is_dir() else None
     record_file(
@@ -150,7 +163,8 @@ def _note_source(
     )  # fmt: skip
 
 
-def _duplicate(path: Path, kind: str, sha: str, copy: Path) -> ImportOutcome:
+def duplicate(path: Path, kind: str, sha: str, copy: Path) -> ImportOutcome:
+    """The outcome of a file whose bytes the library (or an install) has already."""
     reason = f"same SHA-256 as {copy}; not stored twice (the source was left in place)"
     return ImportOutcome(path, ACTION_DUPLICATE, copy, reason, kind, sha)
 
@@ -174,11 +188,11 @@ def _convert(
         new = staged.hashes
         copy = existing_copy(ctx, new.sha256)
         if copy is not None:
-            return _duplicate(path, KIND_VAE, new.sha256, copy)
+            return duplicate(path, KIND_VAE, new.sha256, copy)
         dest, same = choose_destination(ctx, folder, name, new.sha256, staged.size)
         if same:
             ctx.record_new(dest, new, fingerprint)
-            return _duplicate(path, KIND_VAE, new.sha256, dest)
+            return duplicate(path, KIND_VAE, new.sha256, dest)
         staged.publish(dest)
     ctx.record_new(dest, new, fingerprint)
     reason = "converted and verified tensor by tensor; the original was kept"

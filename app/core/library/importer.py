@@ -29,6 +29,7 @@ from app.core.inspection.records import FAMILY_TAESD, KIND_CHECKPOINT, KIND_VAE,
 from app.core.inspection.vae_families import facts_for
 from app.core.library.baked_in import fingerprint_for
 from app.core.library.context import ImportContext
+from app.core.library.copy_in import copies_in_one_pass, copy_in
 from app.core.library.filing import bring_in
 from app.core.library.fingerprint_store import FingerprintStore
 from app.core.library.layout import CHECKPOINTS_DIR, VAE_DIR, ensure_library
@@ -148,6 +149,11 @@ def _import_one(ctx: ImportContext, path: Path, options: ImportOptions) -> list[
     if verdict is not None:
         return [verdict]
     meter = FileMeter(ctx.progress)
+    if copies_in_one_pass(ctx, path, inspection, options):
+        try:
+            return copy_in(ctx, path, inspection, options, meter)
+        except UserError as exc:
+            return [ImportOutcome(path, ACTION_REFUSED, reason=str(exc), kind=inspection.kind)]
     hashes = ctx.hashes_of(hashed_file_of(path), meter.step())  # read errors: see _guarded
     try:
         fingerprint = _fingerprint(ctx, path, hashes.sha256, inspection.kind)

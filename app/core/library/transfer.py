@@ -4,18 +4,33 @@ Copies are read in 8 MiB chunks into a temp file beside the destination, hashed
 while they are written, and published under the real name only when the hash is
 the one expected, so neither a cancel nor a kill leaves a partial file under a
 final name. Free space is checked before the first byte is written.
+
+:func:`hashed_copy` is the import's copy of a file not hashed yet: every ID
+(:func:`~app.core.hashing.hasher.hash_file`) is computed from the same reads that
+feed the copy, so the source is read once. Measured on the 2-core ext4 machine
+(``benchmarks/import_speed.py --strategies``): one read + write + hash pass takes
+0.10 s for 160 MiB, ``copy_file_range`` then a hash of the cached pages 0.15 s,
+so the kernel copy is used only as a reflink (``FICLONE``: no bytes are copied at
+all) where the file system has one (btrfs, XFS).
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
 import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import UserError
+from app.core.hashing.hasher import hash_file
+from app.core.hashing.records import FileHashes
 from app.core.library.tempfiles import TempFile
+from app.core.library.writeback import block_writer
+from app.core.safe_open import open_regular
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 
 CHUNK_SIZE = 8 << 20
@@ -58,6 +73,83 @@ def copy_verified(
         os.utime(tmp.path, ns=(st.st_atime_ns, st.st_mtime_ns))
         tmp.publish()
     return sha
+
+
+@dataclass(frozen=True)
+class HashedCopy:
+    """A complete copy in the library's temp file, with the hashes of the bytes copied."""
+
+    temp: TempFile
+    hashes: FileHashes
+    size: int
+    source_times: tuple[int, int]  # (atime_ns, mtime_ns), given to the published file
+
+    def publish(self, final: Path) -> Path:
+        """Give the copy its final name (flushed to disk first, never replacing a file)."""
+        os.utime(self.temp.path, ns=self.source_times)
+        return self.temp.publish(final)
+
+
+@contextlib.contextmanager
+def hashed_copy(
+    source: Path,
+    final: Path,
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> Iterator[HashedCopy]:
+    """Copy ``source`` into an exclusive temp for ``final`` while hashing it; yield the copy.
+
+    The temp is removed on leaving unless :meth:`HashedCopy.publish` was called
+    (a duplicate simply leaves). Raises UserError when the source changes meanwhile.
+    """
+    before = os.stat(source)
+    check_free_space(final.parent, before.st_size)
+    with TempFile(final) as tmp:
+        fd = tmp.fd
+        assert fd is not None
+        if _reflink(source, fd):
+            hashes = hash_file(source, progress=progress, cancel=cancel)
+        else:
+            hashes = hash_file(
+                source, progress=progress, cancel=cancel, sink=_library_writes(block_writer(fd))
+            )
+        after = os.stat(source)
+        written = os.fstat(fd).st_size
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or (
+            written != after.st_size
+        ):
+            raise UserError(f"{source} changed while it was copied; try again")
+        yield HashedCopy(tmp, hashes, written, (after.st_atime_ns, after.st_mtime_ns))
+
+
+def _library_writes(write: Callable[[memoryview], None]) -> Callable[[memoryview], None]:
+    """``write``, with its OSError (disk full, I/O error) told apart from the source's."""
+
+    def sink(block: memoryview) -> None:
+        try:
+            write(block)
+        except OSError as exc:
+            raise UserError(f"cannot write to the library: {exc.strerror or exc}") from exc
+
+    return sink
+
+
+_FICLONE = 0x40049409  # linux/fs.h _IOW(0x94, 9, int)
+
+
+def _reflink(source: Path, fd: int) -> bool:
+    """Share ``source``'s extents with the temp (copy-on-write); False where not supported."""
+    if not hasattr(os, "copy_file_range"):  # Linux only; fcntl.ioctl exists elsewhere too
+        return False
+    import fcntl
+
+    try:
+        with open_regular(source, buffering=0) as src:
+            fcntl.ioctl(fd, _FICLONE, src.fileno())
+    except OSError:  # EOPNOTSUPP (ext4, tmpfs), EXDEV (another file system), EINVAL
+        return False
+    return True
 
 
 def _stream(

@@ -24,12 +24,15 @@ def write_random(path: Path, size: int, seed: int = 1) -> bytes:
     return data
 
 
-def write_vae_safetensors(path: Path, tensors: int = 8) -> bytes:
+def write_vae_safetensors(path: Path, tensors: int = 8, *, lora: bool = False) -> bytes:
     rng = np.random.default_rng(7)
+    name = (
+        "lora_unet_up_blocks_{}_attn.lora_down.weight"
+        if lora
+        else ("decoder.up_blocks.{}.resnets.0.conv1.weight")
+    )
     state = {
-        f"decoder.up_blocks.{i}.resnets.0.conv1.weight": rng.standard_normal(
-            (16, 16, 3, 3), dtype=np.float32
-        )
+        name.format(i): rng.standard_normal((16, 16, 3, 3), dtype=np.float32)
         for i in range(tensors)
     }
     state["encoder.conv_in.weight"] = rng.standard_normal((128, 3, 3, 3), dtype=np.float32)
@@ -78,31 +81,57 @@ def test_autov1_of_file_ending_inside_the_window(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("block_size", [MIB, 4096, 100])
-def test_addnet_skips_the_safetensors_header(tmp_path: Path, block_size: int) -> None:
-    path = tmp_path / "vae.safetensors"
-    data = write_vae_safetensors(path, tensors=60)
+@pytest.mark.parametrize("lora", [True, False], ids=["lora-by-default", "vae-on-request"])
+def test_addnet_skips_the_safetensors_header(tmp_path: Path, block_size: int, lora: bool) -> None:
+    path = tmp_path / "model.safetensors"
+    data = write_vae_safetensors(path, tensors=60, lora=lora)
     (header_len,) = struct.unpack("<Q", data[:8])
     assert header_len > 4096  # the header spans several small blocks
     expected = hashlib.sha256(data[8 + header_len :]).hexdigest()
-    hashes = hash_file(path, block_size=block_size)
+    hashes = hash_file(path, block_size=block_size, addnet=None if lora else True)
     assert hashes.addnet == expected == addnet_of(path)
     assert hashes.sha256 == hashlib.sha256(data).hexdigest()
+    assert hashes.blake3 == blake3(data).hexdigest()
     assert hashes.addnet != hashes.sha256
 
 
+@pytest.mark.parametrize("block_size", [MIB, 100])
+def test_addnet_is_left_out_for_a_vae_and_when_refused(tmp_path: Path, block_size: int) -> None:
+    vae = tmp_path / "vae.safetensors"
+    data = write_vae_safetensors(vae, tensors=60)
+    hashes = hash_file(vae, block_size=block_size)
+    assert hashes.addnet is None  # one SHA-256 per VAE: the addnet one is for LoRAs
+    assert hashes.sha256 == hashlib.sha256(data).hexdigest()
+    lora = tmp_path / "lora.safetensors"
+    write_vae_safetensors(lora, lora=True)
+    assert hash_file(lora, addnet=False, block_size=block_size).addnet is None
+    assert hash_file(lora, block_size=block_size).addnet == addnet_of(lora)
+
+
 def test_addnet_for_uppercase_suffix_and_none_for_bad_header(tmp_path: Path) -> None:
-    data = write_vae_safetensors(tmp_path / "VAE.SafeTensors")
+    data = write_vae_safetensors(tmp_path / "LORA.SafeTensors", lora=True)
     (n,) = struct.unpack("<Q", data[:8])
     assert (
-        hash_file(tmp_path / "VAE.SafeTensors").addnet == hashlib.sha256(data[8 + n :]).hexdigest()
+        hash_file(tmp_path / "LORA.SafeTensors").addnet == hashlib.sha256(data[8 + n :]).hexdigest()
     )
     bogus = tmp_path / "bogus.safetensors"
     bogus.write_bytes(struct.pack("<Q", 10**12) + b"{}")
-    assert hash_file(bogus).addnet is None
+    assert hash_file(bogus, addnet=True).addnet is None
     assert addnet_of(bogus) is None
     tiny = tmp_path / "tiny.safetensors"
     tiny.write_bytes(b"abc")
-    assert hash_file(tiny).addnet is None
+    assert hash_file(tiny, addnet=True).addnet is None
+    other = tmp_path / "lora.ckpt"
+    other.write_bytes(data)
+    assert hash_file(other, addnet=True).addnet is None  # defined on safetensors only
+
+
+def test_sink_receives_every_byte_in_order(tmp_path: Path) -> None:
+    data = write_random(tmp_path / "model.bin", 3 * MIB + 77)
+    copied = bytearray()
+    hashes = hash_file(tmp_path / "model.bin", sink=lambda block: copied.extend(block))
+    assert bytes(copied) == data
+    assert hashes.sha256 == hashlib.sha256(data).hexdigest()
 
 
 def test_progress_reaches_total(tmp_path: Path) -> None:
