@@ -82,9 +82,7 @@ def _inspect_folder(folder: Path, check_nan: bool) -> Inspection:
 def _inspect_file(path, fmt, size, names, config, check_nan) -> Inspection:
     inspection = Inspection(path=str(path), format=fmt, size_bytes=size)
     if size == 0:
-        inspection.problems.append(
-            Problem.said(PROBLEM_TRUNCATED, "truncated.empty")
-        )
+        inspection.problems.append(Problem.said(PROBLEM_TRUNCATED, "truncated.empty"))
         return inspection
     try:
         parsed = _parse(path, fmt)
