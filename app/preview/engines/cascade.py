@@ -29,7 +29,7 @@ from torch import nn
 
 from app.core.errors import UserError
 from app.preview.engines.base import DECODE, PreviewEngine, run_module
-from app.preview.engines.diffusers_support import DiffusersEngine, build_model, diffusers_class
+from app.preview.engines.diffusers_support import DiffusersEngine
 from app.preview.families import LatentFamily
 from app.preview.keys import check_keys
 
@@ -71,24 +71,21 @@ class StageAEngine(DiffusersEngine):
     def __init__(self, weights: Mapping[str, torch.Tensor], device: torch.device) -> None:
         sd = {_CODEBOOK[1] if k == _CODEBOOK[0] else k: v for k, v in weights.items()}
         config = stage_a_config(sd)
-        cls = diffusers_class("PaellaVQModel", STAGE_A)
         has_encoder = "in_block.1.weight" in sd
-        drop = () if has_encoder else ("in_block", "down_blocks")
+        drop: tuple[str, ...] = () if has_encoder else ("in_block", "down_blocks")
         if _CODEBOOK[1] not in sd:
             drop = (*drop, "vquantizer")  # decoding never quantises
-
-        def factory() -> nn.Module:
-            return build_model(cls, config, sd, family=STAGE_A, drop=drop)
-
-        factory()
-        super().__init__(
-            factory,
+        self._load(
+            "PaellaVQModel",
+            config,
+            sd,
             device,
             family=STAGE_A,
             latent_channels=int(config["latent_channels"]),  # type: ignore[arg-type]
             downscale=int(config["up_down_scale_factor"]) ** 2,  # type: ignore[operator]
             has_encoder=has_encoder,
-            encoder_weights={k: v for k, v in sd.items() if k.startswith(("in_block", "down_"))},
+            encoder_prefixes=("in_block", "down_"),
+            drop=drop,
         )
         self.scaling = STAGE_A_SCALING
 

@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from app.core.errors import UserError
-from app.preview.engines.diffusers_support import DiffusersEngine, build_model, diffusers_class
+from app.preview.engines.diffusers_support import DiffusersEngine, diffusers_class
 from app.preview.families import LatentFamily
 
 FAMILY = "dc-ae"
@@ -204,23 +204,16 @@ class DcaeEngine(DiffusersEngine):
     def __init__(self, weights: Mapping[str, torch.Tensor], device: torch.device) -> None:
         sd = to_diffusers_layout(weights)
         config = infer_config(sd)
-        cls = diffusers_class("AutoencoderDC", FAMILY)
-        has_encoder = any(k.startswith("encoder.") for k in sd)
-        drop = () if has_encoder else ("encoder",)
-
-        def factory() -> nn.Module:
-            return build_model(cls, config, sd, family=FAMILY, drop=drop)
-
-        factory()  # check the keys now: a wrong file fails at load, not at first decode
         stages = len(config["decoder_block_out_channels"])  # type: ignore[arg-type]
-        super().__init__(
-            factory,
+        self._load(
+            "AutoencoderDC",
+            config,
+            sd,
             device,
             family=FAMILY,
             latent_channels=int(config["latent_channels"]),  # type: ignore[arg-type]
             downscale=2 ** (stages - 1),
-            has_encoder=has_encoder,
-            encoder_weights={k: v for k, v in sd.items() if k.startswith("encoder.")},
+            has_encoder=any(k.startswith("encoder.") for k in sd),
         )
         self.scaling = SCALING
 

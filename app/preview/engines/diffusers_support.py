@@ -96,6 +96,43 @@ class DiffusersEngine(PreviewEngine):
         self.downscale = downscale
         self.has_encoder = has_encoder
 
+    def _load(
+        self,
+        class_name: str,
+        config: Mapping[str, object],
+        sd: Mapping[str, torch.Tensor],
+        device: torch.device,
+        *,
+        family: str,
+        latent_channels: int,
+        downscale: int,
+        has_encoder: bool,
+        encoder_prefixes: tuple[str, ...] = ("encoder.",),
+        drop: tuple[str, ...] | None = None,
+    ) -> None:
+        """Initialise from diffusers' ``class_name`` and weights already in its layout.
+
+        The model is built once now, so a wrong file fails at load, not at the first
+        decode; without an encoder, its modules (``drop``) are left out of the build.
+        """
+        cls = diffusers_class(class_name, family)
+        left_out = drop if drop is not None else (() if has_encoder else ("encoder",))
+
+        def factory() -> nn.Module:
+            return build_model(cls, config, sd, family=family, drop=left_out)
+
+        factory()
+        DiffusersEngine.__init__(
+            self,
+            factory,
+            device,
+            family=family,
+            latent_channels=latent_channels,
+            downscale=downscale,
+            has_encoder=has_encoder,
+            encoder_weights={k: v for k, v in sd.items() if k.startswith(encoder_prefixes)},
+        )
+
     @property
     def encoder_weights(self) -> Mapping[str, torch.Tensor]:
         return self._encoder_weights

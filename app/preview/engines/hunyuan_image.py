@@ -15,10 +15,9 @@ import re
 from collections.abc import Mapping
 
 import torch
-from torch import nn
 
 from app.core.errors import UserError
-from app.preview.engines.diffusers_support import DiffusersEngine, build_model, diffusers_class
+from app.preview.engines.diffusers_support import DiffusersEngine
 from app.preview.families import LatentFamily
 
 FAMILY = "hunyuan-image-2.1"
@@ -125,21 +124,14 @@ class HunyuanImageEngine(DiffusersEngine):
     def __init__(self, weights: Mapping[str, torch.Tensor], device: torch.device) -> None:
         sd = to_diffusers_layout(weights)
         config = infer_config(sd)
-        cls = diffusers_class("AutoencoderKLHunyuanImage", FAMILY)
-        has_encoder = "encoder.conv_in.weight" in sd
-        drop = () if has_encoder else ("encoder",)
-
-        def factory() -> nn.Module:
-            return build_model(cls, config, sd, family=FAMILY, drop=drop)
-
-        factory()  # check the keys now: a wrong file fails at load, not at first decode
-        super().__init__(
-            factory,
+        self._load(
+            "AutoencoderKLHunyuanImage",
+            config,
+            sd,
             device,
             family=FAMILY,
             latent_channels=int(config["latent_channels"]),  # type: ignore[arg-type]
             downscale=int(config["spatial_compression_ratio"]),  # type: ignore[arg-type]
-            has_encoder=has_encoder,
-            encoder_weights={k: v for k, v in sd.items() if k.startswith("encoder.")},
+            has_encoder="encoder.conv_in.weight" in sd,
         )
         self.scaling = SCALING

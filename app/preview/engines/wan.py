@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from app.core.errors import UserError
-from app.preview.engines.diffusers_support import DiffusersEngine, build_model, diffusers_class
+from app.preview.engines.diffusers_support import DiffusersEngine, diffusers_class
 from app.preview.latent_forms import ChannelStats
 
 WAN21_FAMILIES = ("wan2.1", "qwen-image")
@@ -146,22 +146,18 @@ class WanEngine(DiffusersEngine):
         sd = to_diffusers_layout(weights, family)
         config = infer_config(sd, family)
         name = "AutoencoderKLQwenImage" if family == "qwen-image" else "AutoencoderKLWan"
-        cls = diffusers_class(name, family)
         has_encoder = "encoder.conv_in.weight" in sd
-        drop = () if has_encoder else ("encoder", "quant_conv")
-
-        def factory() -> nn.Module:
-            return build_model(cls, config, sd, family=family, drop=drop)
-
-        factory()  # check the keys now: a wrong file fails at load, not at first decode
-        super().__init__(
-            factory,
+        self._load(
+            name,
+            config,
+            sd,
             device,
             family=family,
             latent_channels=int(config["z_dim"]),  # type: ignore[arg-type]
             downscale=int(config.get("scale_factor_spatial", 8)),  # type: ignore[arg-type]
             has_encoder=has_encoder,
-            encoder_weights={k: v for k, v in sd.items() if k.startswith(("encoder.", "quant"))},
+            encoder_prefixes=("encoder.", "quant"),
+            drop=() if has_encoder else ("encoder", "quant_conv"),
         )
         self.scaling = WAN22_STATS if config.get("is_residual") else WAN21_STATS
 
