@@ -64,14 +64,23 @@ def build_demo(root: Path) -> dict[str, Path]:
     return {"vae": soft, "webui": webui, "comfy": comfy, "shared": shared}
 
 
-def spin(until: Callable[[], bool], timeout: float = TIMEOUT_S, what: str = "") -> None:
-    """Run the event loop until ``until()`` holds; SelfTestFailure on timeout."""
+def spin(
+    until: Callable[[], bool],
+    timeout: float = TIMEOUT_S,
+    what: str = "",
+    seen: Callable[[], object] | None = None,
+) -> None:
+    """Run the event loop until ``until()`` holds; SelfTestFailure on timeout.
+
+    ``seen`` says what the window showed instead, so a failure can be diagnosed.
+    """
     from PySide6.QtWidgets import QApplication
 
     deadline = time.monotonic() + timeout
     while not until():
         if time.monotonic() > deadline:
-            raise SelfTestFailure(f"timed out waiting for {what or until}")
+            shown = f" (instead: {seen()})" if seen is not None else ""
+            raise SelfTestFailure(f"timed out waiting for {what or until}{shown}")
         QApplication.processEvents()
         time.sleep(0.01)
 
@@ -120,7 +129,15 @@ def _run(tmp: Path, screenshot_dir: Path | None, theme: str, language: str | Non
     window.resize(1360, 820)
     window.show()
     spin(lambda: window.state.installs_known, what="install discovery")
-    spin(lambda: len(window.state.snapshot.vae_rows()) >= 4, what="the library scan")
+    spin(
+        lambda: len(window.state.snapshot.vae_rows()) >= 4,
+        what="the library scan",
+        seen=lambda: (
+            [r.name for r in window.state.snapshot.rows],
+            window.presenter.history[-3:],
+            [(t.title, t.state) for t in window.runner.tasks],
+        ),
+    )
     settle(window)
     spin(lambda: all(r.entry.sha256 for r in window.state.snapshot.rows), what="hashing")
     _check(window, demo)

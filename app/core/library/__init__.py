@@ -2,18 +2,42 @@
 
 ``import_paths`` is what the CLI's ``import`` and the GUI's drag and drop call;
 ``library_root`` says where the library is, ``move_library`` moves it.
+
+The names below are loaded on first use (PEP 562), not when the package is: importing
+``app.core.library.settings`` from one worker thread while another imports the
+importer used to run the package's eager imports in both, and the two threads'
+module locks deadlocked (``_DeadlockError``, then a half-initialised ``layout``).
 """
 
-from app.core.library.importer import import_file, import_paths
-from app.core.library.layout import library_info
-from app.core.library.records import (
-    BakedInVae,
-    ImportOptions,
-    ImportOutcome,
-    LibraryInfo,
-    MoveReport,
-)
-from app.core.library.settings import library_root, set_library_root
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.core.library.importer import import_file, import_paths
+    from app.core.library.layout import library_info
+    from app.core.library.records import (
+        BakedInVae,
+        ImportOptions,
+        ImportOutcome,
+        LibraryInfo,
+        MoveReport,
+    )
+    from app.core.library.settings import library_root, set_library_root
+
+_HOME = {
+    "import_file": "importer",
+    "import_paths": "importer",
+    "library_info": "layout",
+    "BakedInVae": "records",
+    "ImportOptions": "records",
+    "ImportOutcome": "records",
+    "LibraryInfo": "records",
+    "MoveReport": "records",
+    "library_root": "settings",
+    "set_library_root": "settings",
+}
 
 __all__ = [
     "BakedInVae",
@@ -27,3 +51,12 @@ __all__ = [
     "library_root",
     "set_library_root",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
