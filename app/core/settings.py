@@ -12,9 +12,9 @@ import json
 import threading
 from pathlib import Path
 
-from app.core.atomic_json import write_json_atomic
 from app.core.errors import UserError
 from app.core.paths import app_paths
+from app.core.publish import write_json_atomic
 
 _LOCK = threading.Lock()
 

@@ -8,13 +8,13 @@ and the precision it was encoded in. The latent is in the engine's native form.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from app.core.paths import app_paths
+from app.core.publish import write_bytes_atomic
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 from app.preview.device import DTYPE_NAMES
 from app.preview.engines.base import Outcome, PreviewEngine
@@ -83,9 +83,7 @@ def _read_cache(path: Path) -> torch.Tensor | None:
 
 
 def _write_cache(path: Path, latent: torch.Tensor) -> None:
-    from safetensors.torch import save_file
+    """Written whole or not at all (a few hundred KiB): two previews never share a temp."""
+    from safetensors.torch import save
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    save_file({_CACHE_KEY: latent.contiguous()}, str(partial))
-    os.replace(partial, path)
+    write_bytes_atomic(path, save({_CACHE_KEY: latent.contiguous()}))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.installs.listing import path_key
 from app.core.paths import app_paths
+from app.core.publish import write_json_atomic
 
 SCHEMA = 1
 
@@ -66,18 +66,8 @@ class RememberedInstalls:
         self._save(Remembered(added, tuple(dict.fromkeys(removed))))
 
     def _save(self, state: Remembered) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         body = {"schema": SCHEMA, "added": list(state.added), "removed": list(state.removed)}
-        fd, tmp = tempfile.mkstemp(prefix=".installs-", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(body, f, indent=2)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_json_atomic(self.path, body)
 
 
 def _strings(value: object) -> tuple[str, ...]:

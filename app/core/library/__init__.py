@@ -3,16 +3,18 @@
 ``import_paths`` is what the CLI's ``import`` and the GUI's drag and drop call;
 ``library_root`` says where the library is, ``move_library`` moves it.
 
-The names below are loaded on first use (PEP 562), not when the package is: importing
-``app.core.library.settings`` from one worker thread while another imports the
-importer used to run the package's eager imports in both, and the two threads'
-module locks deadlocked (``_DeadlockError``, then a half-initialised ``layout``).
+The names below are loaded on first use (:mod:`app.core.lazy_names`), not when the
+package is: importing ``app.core.library.settings`` from one worker thread while
+another imports the importer used to run the package's eager imports in both, and the
+two threads' module locks deadlocked (``_DeadlockError``, then a half-initialised
+``layout``).
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from app.core.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from app.core.library.importer import import_file, import_paths
@@ -52,11 +54,4 @@ __all__ = [
     "set_library_root",
 ]
 
-
-def __getattr__(name: str) -> object:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_names(__name__, _HOME, globals())

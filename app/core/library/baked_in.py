@@ -19,7 +19,7 @@ from app.core.library.catalog_sync import cataloged_vaes
 from app.core.library.fingerprint import CHECKPOINT_PREFIX, decoder_fingerprint
 from app.core.library.fingerprint_store import FingerprintStore
 from app.core.library.records import BAKED_IN_UNKNOWN, BakedInVae
-from app.core.registry import GENERIC_FILENAMES, Registry
+from app.core.registry import GENERIC_FILENAMES, KnownVae, Registry
 from app.core.tasks import CancelToken
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def match_fingerprint(
     return BakedInVae(path.name, fingerprint, sha, None, path)
 
 
-def official_name(entry) -> str:
+def official_name(entry: KnownVae) -> str:
     """A short name for a registry entry: its file name without extension, or its id."""
     if entry.filename.lower() in GENERIC_FILENAMES:
         return entry.id

@@ -96,7 +96,7 @@ def record_file(
             validation_message=None,
             error=None,
         )
-        writes.upsert_location(conn, location, None, now)  # type: ignore[arg-type]
+        writes.upsert_location(conn, location, None, now)
 
 
 def _link_kind(path: Path, stat: StatKey) -> str:

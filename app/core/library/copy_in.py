@@ -2,9 +2,9 @@
 
 A file the catalog has no hashes for used to be read twice (hashed, then copied
 and hashed again). Here every ID comes from the reads that feed the copy into an
-exclusive temp file in the library folder (:func:`~app.core.library.transfer.hashed_copy`);
+exclusive temp file in the library folder (:func:`~app.core.publish.hashed_copy`);
 once the SHA-256 is known, a duplicate discards the temp (only our own temp, by
-its identity: :mod:`app.core.library.tempfiles`) and anything else is published
+its identity: :mod:`app.core.publish.temp`) and anything else is published
 under a free name. Moves, hard links, diffusers folders, conversions, files with
 cataloged hashes (their duplicates cost no copy) and drives short of space for the
 copy keep the hash-first path in :mod:`app.core.library.filing`.
@@ -25,7 +25,8 @@ from app.core.library.fingerprint import CHECKPOINT_PREFIX, decoder_fingerprint
 from app.core.library.layout import folder_for
 from app.core.library.progress import FileMeter
 from app.core.library.records import ACTION_IMPORTED, MODE_COPY, ImportOptions, ImportOutcome
-from app.core.library.transfer import check_free_space, hashed_copy
+from app.core.library.transfer import LIBRARY
+from app.core.publish import check_free_space, hashed_copy
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,9 @@ def copy_in(
     folder = folder_for(ctx.root, kind)
     with (
         _Fingerprinting(path, kind, ctx) as pending,
-        hashed_copy(path, folder / path.name, progress=meter.step(), cancel=ctx.cancel) as copy,
+        hashed_copy(
+            path, folder / path.name, progress=meter.step(), cancel=ctx.cancel, where=LIBRARY
+        ) as copy,
     ):
         hashes, sha = copy.hashes, copy.hashes.sha256
         fingerprint = pending.result(sha)

@@ -15,7 +15,8 @@ def existing_copy(ctx: ImportContext, sha256: str, source: Path | None = None) -
     copies = present_copies(ctx.catalog, sha256, besides=source)
     root = os.path.abspath(ctx.root) + os.sep
     inside = [p for p in copies if os.path.abspath(p).startswith(root)]
-    return (inside or copies or [None])[0]
+    found = inside or copies
+    return found[0] if found else None
 
 
 def choose_destination(

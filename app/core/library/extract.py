@@ -22,6 +22,7 @@ from app.core.library.records import (
     ACTION_EXTRACTED,
     ACTION_SKIPPED,
     BakedInVae,
+    ImportAction,
     ImportOutcome,
 )
 from app.core.library.staging import staged_safetensors
@@ -85,6 +86,6 @@ def extract_vae(
 
 
 def _outcome(
-    path: Path, action: str, dest: Path | None, reason: str, sha256: str | None = None
+    path: Path, action: ImportAction, dest: Path | None, reason: str, sha256: str | None = None
 ) -> ImportOutcome:
     return ImportOutcome(path, action, dest, reason, KIND_VAE, sha256)

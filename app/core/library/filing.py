@@ -35,7 +35,8 @@ from app.core.library.records import (
     ImportOutcome,
 )
 from app.core.library.staging import staged_safetensors
-from app.core.library.transfer import copy_verified, hardlink_file, move_file
+from app.core.library.transfer import LIBRARY, hardlink_file, move_file
+from app.core.publish import copy_verified
 
 
 def bring_in(
@@ -150,7 +151,14 @@ def _place(
     if mode == MODE_MOVE and not path.is_dir():
         move_file(weights, dest, expected_sha256=sha, progress=meter.step(), cancel=ctx.cancel)
         return MODE_MOVE
-    copy_verified(weights, dest, expected_sha256=sha, progress=meter.step(), cancel=ctx.cancel)
+    copy_verified(
+        weights,
+        dest,
+        expected_sha256=sha,
+        progress=meter.step(),
+        cancel=ctx.cancel,
+        where=LIBRARY,
+    )
     return "folder-copy" if mode == MODE_MOVE else MODE_COPY
 
 

@@ -8,8 +8,9 @@ cast to fp16 (fp32 to fp16 rounding is deterministic, so both copies agree) and
 hashed with its name and canonical shape. The encoder is left out: some files
 drop it, and it never changes what an image looks like.
 
-A ``.safetensors`` file is fingerprinted from its bytes with numpy
-(:mod:`app.core.library.half_bits`), so an import never imports torch; pickled
+A ``.safetensors`` file is fingerprinted from its bytes (F16 as stored, other floats
+cast with numpy by :mod:`app.core.library.half_bits`), so an import never imports torch,
+nor numpy for an fp16 file; pickled
 files, and the rare F8 weights, go through torch. Both give the same value.
 """
 
@@ -118,7 +119,9 @@ def _from_safetensors(path: Path, prefix: str, cancel: CancelToken | None) -> ob
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def _reader(fd: int, header: SafetensorsHeader):
+def _reader(
+    fd: int, header: SafetensorsHeader
+) -> Callable[[str], tuple[tuple[int, ...], memoryview] | None]:
     """``bits(key)`` over the file at ``fd``: each tensor's span read once, by its offsets."""
     from app.core.library.half_bits import FLOAT_CODES, half_bits
 
@@ -128,9 +131,10 @@ def _reader(fd: int, header: SafetensorsHeader):
             return None
         begin, end = header.offsets[key]
         raw = _pread_all(fd, end - begin, header.data_start + begin)
-        half = half_bits(raw, code)
+        half = half_bits(raw, code)  # F16: the bytes read, as they are (no numpy)
         assert half is not None  # codes numpy cannot cast were sent to torch
-        return header.tensors[key].shape, memoryview(half)  # hashed in place, not copied
+        view = memoryview(half) if isinstance(half, bytes) else half.data  # hashed in place
+        return header.tensors[key].shape, view
 
     return bits
 

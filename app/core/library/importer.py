@@ -15,6 +15,7 @@ Only a cancel ends the batch early.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from app.core.catalog.store import Catalog
 from app.core.catalog.walk import walk_roots
-from app.core.errors import Cancelled, UserError
+from app.core.errors import Cancelled, Doing, UserError, from_os_error
 from app.core.identify import hashed_file_of
 from app.core.inspection import inspect_path
 from app.core.inspection.records import FAMILY_TAESD, KIND_CHECKPOINT, KIND_VAE, Inspection
@@ -41,7 +42,7 @@ from app.core.library.records import (
     ImportOutcome,
 )
 from app.core.library.settings import library_root
-from app.core.library.tempfiles import sweep_abandoned
+from app.core.publish import sweep_abandoned
 from app.core.registry import INVALIDATING_PROBLEMS, Registry
 from app.core.safe_open import NotRegularFile
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
@@ -62,11 +63,14 @@ def import_paths(
     on_file: FileCallback | None = None,
     cancel: CancelToken | None = None,
     library: Path | None = None,
+    on_outcome: Callable[[ImportOutcome], None] | None = None,
 ) -> list[ImportOutcome]:
     """Import every model file in ``paths`` (folders recursively); one outcome per file.
 
     ``on_file(path)`` is called as each file starts; ``progress(done, total)`` then
-    counts that file's bytes. Raises Cancelled (files already done stay done).
+    counts that file's bytes; ``on_outcome(outcome)`` as each outcome is final (the
+    recorded import journals each new file then). Raises Cancelled (files already
+    done stay done).
     """
     ctx = _context(catalog, registry, progress, cancel, library)
     outcomes: list[ImportOutcome] = []
@@ -76,7 +80,10 @@ def import_paths(
         for model in found:
             if on_file is not None:
                 on_file(model)
-            outcomes.extend(_guarded(ctx, model, options))
+            for outcome in _guarded(ctx, model, options):
+                outcomes.append(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
     return outcomes
 
 
@@ -135,7 +142,7 @@ def _guarded(ctx: ImportContext, path: Path, options: ImportOptions) -> list[Imp
     except UserError as exc:
         return [ImportOutcome(path, ACTION_REFUSED, reason=str(exc))]
     except OSError as exc:
-        return [ImportOutcome(path, ACTION_REFUSED, reason=f"cannot read: {exc.strerror or exc}")]
+        return [ImportOutcome(path, ACTION_REFUSED, reason=_os_reason(exc, path, ctx.root))]
     except Exception as exc:  # noqa: BLE001 - a bug with one file must not end the batch
         log.exception("importing %r failed", path)
         reason = f"internal error ({type(exc).__name__}: {exc}); see the log"
@@ -161,8 +168,33 @@ def _import_one(ctx: ImportContext, path: Path, options: ImportOptions) -> list[
     except UserError as exc:
         return [ImportOutcome(path, ACTION_REFUSED, reason=str(exc), kind=inspection.kind)]
     except OSError as exc:
-        reason = f"cannot write to the library: {exc.strerror or exc}"
+        reason = _os_reason(exc, path, ctx.root, writing=True)
         return [ImportOutcome(path, ACTION_REFUSED, reason=reason, kind=inspection.kind)]
+
+
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+
+
+def _os_reason(exc: OSError, source: Path, library: Path, *, writing: bool = False) -> str:
+    """Whose fault an OSError was: the source being read, or the library being written.
+
+    The OS names the file it failed on; without a name (a failed ``write()`` on an
+    open file), an error only a write can give is the library's, and anything else
+    while bringing the file in is the copy's as a whole.
+    """
+    name = exc.filename
+    if name is not None:
+        failed = Path(os.fsdecode(name))
+        if failed == source or source in failed.parents:
+            return str(from_os_error(exc, Doing.READ, ""))
+        if writing or library == failed or library in failed.parents:
+            return str(from_os_error(exc, "write to the library", failed))
+        return str(from_os_error(exc, Doing.READ, failed))
+    if not writing:
+        return str(from_os_error(exc, Doing.READ, ""))
+    if exc.errno in _WRITE_ERRNOS:
+        return str(from_os_error(exc, "write to the library", ""))
+    return str(from_os_error(exc, "copy it into the library", ""))
 
 
 def screen(path: Path, inspection: Inspection) -> ImportOutcome | None:

@@ -13,20 +13,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.atomic_json import write_json_atomic
 from app.core.errors import UserError
 from app.core.inspection.records import KIND_CHECKPOINT, KIND_VAE
 from app.core.library.records import LibraryInfo
 from app.core.library.settings import library_root
 from app.core.paths import app_paths
+from app.core.publish import write_json_atomic
 from app.core.write_roots import check_write_folder
 
 VAE_DIR = "VAE"
 CHECKPOINTS_DIR = "checkpoints"
 MARKER = ".vae-manager-library.json"
-TEMP_SUFFIX = ".vaem-tmp"
 
-_FOLDER_FOR_KIND = {KIND_VAE: VAE_DIR, KIND_CHECKPOINT: CHECKPOINTS_DIR}
+_FOLDER_FOR_KIND: dict[str, str] = {KIND_VAE: VAE_DIR, KIND_CHECKPOINT: CHECKPOINTS_DIR}
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,20 @@ def folder_for(root: Path, kind: str) -> Path:
     """
     check_library_root(root)
     return root / _FOLDER_FOR_KIND[kind]
+
+
+def library_vae_dir() -> Path:
+    """The library's VAE folder, wherever the user put the library (reads settings).
+
+    The one place this is computed: downloads, scans, the window and the self-test
+    all ask here. UserError as for :func:`folder_for`.
+    """
+    return folder_for(library_root(), KIND_VAE)
+
+
+def library_checkpoint_dir() -> Path:
+    """The library's checkpoint folder (see :func:`library_vae_dir`)."""
+    return folder_for(library_root(), KIND_CHECKPOINT)
 
 
 def check_library_root(root: Path) -> None:

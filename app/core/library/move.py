@@ -32,9 +32,9 @@ from app.core.library.naming import candidate_names, is_temp_name
 from app.core.library.records import MoveReport
 from app.core.library.relink import follow_move
 from app.core.library.settings import library_root, set_library_root
-from app.core.library.tempfiles import sweep_abandoned
-from app.core.library.transfer import copy_verified, same_drive
+from app.core.library.transfer import LIBRARY
 from app.core.linking import LinkStore
+from app.core.publish import copy_verified, publish_no_replace, same_drive, sweep_abandoned
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 
 
@@ -177,7 +177,7 @@ def _transfer(run: _Run, source: Path, target: Path) -> None:
         except FileExistsError:
             raise
         except OSError:
-            os.rename(source, target)  # no hard links on this drive
+            publish_no_replace(source, target)  # no hard links on this drive
         return
     base = run.done
     copy_verified(
@@ -185,6 +185,7 @@ def _transfer(run: _Run, source: Path, target: Path) -> None:
         target,
         progress=lambda done, _total: run.progress(base + done, run.total),
         cancel=run.cancel,
+        where=LIBRARY,
     )
 
 

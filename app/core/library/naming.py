@@ -8,18 +8,17 @@ stem, and a final name that cannot fit is refused with the reason.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from app.core.errors import UserError
-from app.core.library.layout import TEMP_SUFFIX
+from app.core.publish.temp import NAME_MAX, fit_name, is_temp_name, temp_path_for
 
 # ".vae.pt" style names pair a VAE with a checkpoint in A1111; keep the pair suffix whole.
 _COMPOUND = (".vae.safetensors", ".vae.ckpt", ".vae.pt", ".vae.pth", ".vae.bin")
 MAX_VARIANTS = 1000
-NAME_MAX = 255
+__all__ = ["NAME_MAX", "candidate_names", "is_temp_name", "split_name", "temp_path_for"]
 
 
 def name_bytes(name: str) -> int:
@@ -60,27 +59,6 @@ def candidate_names(name: str) -> Iterator[str]:
         yield _shorten(stem, f"-{number}{suffix}")
 
 
-def temp_path_for(final: Path) -> Path:
-    """The hidden name a file is written under until it is complete and verified.
-
-    ``.NAME.vaem-tmp``, or for a name too long for that ``.NAME-START~HASH.vaem-tmp``
-    (the hash of the full name, so two long names never share a temp file).
-    """
-    name = f".{final.name}{TEMP_SUFFIX}"
-    if name_bytes(name) <= NAME_MAX:
-        return final.with_name(name)
-    digest = hashlib.sha256(os.fsencode(final.name)).hexdigest()[:12]
-    return final.with_name("." + _shorten(final.name, f"~{digest}{TEMP_SUFFIX}"))
-
-
 def _shorten(stem: str, tail: str) -> str:
-    """``stem + tail``, the stem cut by whole characters until the name fits NAME_MAX."""
-    budget = NAME_MAX - 1 - name_bytes(tail)  # -1: room for a temp name's leading dot
-    while stem and name_bytes(stem) > budget:
-        stem = stem[: max(len(stem) - 1 - (name_bytes(stem) - budget) // 4, 0)]
-    return stem + tail
-
-
-def is_temp_name(name: str) -> bool:
-    """Whether ``name`` is one of the import's temporary files."""
-    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+    """``stem + tail`` fitting NAME_MAX, with room for a temp name's leading dot."""
+    return fit_name(stem, tail, reserve=1)

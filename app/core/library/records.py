@@ -3,21 +3,43 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from app.core.errors import UserError
 
-MODE_COPY = "copy"
-MODE_MOVE = "move"
-MODE_HARDLINK = "hardlink"
-IMPORT_MODES = (MODE_COPY, MODE_MOVE, MODE_HARDLINK)
 
-ACTION_IMPORTED = "imported"
-ACTION_DUPLICATE = "duplicate"
-ACTION_SKIPPED = "skipped"
-ACTION_REFUSED = "refused"
-ACTION_EXTRACTED = "extracted"
-ACTION_CONVERTED = "converted"
+class ImportMode(StrEnum):
+    """How an imported file gets into the library."""
+
+    COPY = "copy"
+    MOVE = "move"
+    HARDLINK = "hardlink"
+
+
+class ImportAction(StrEnum):
+    """What an import did with one input file."""
+
+    IMPORTED = "imported"
+    DUPLICATE = "duplicate"
+    SKIPPED = "skipped"
+    REFUSED = "refused"
+    EXTRACTED = "extracted"
+    CONVERTED = "converted"
+
+
+# The old names (StrEnum members equal their strings).
+MODE_COPY = ImportMode.COPY
+MODE_MOVE = ImportMode.MOVE
+MODE_HARDLINK = ImportMode.HARDLINK
+IMPORT_MODES = tuple(ImportMode)
+
+ACTION_IMPORTED = ImportAction.IMPORTED
+ACTION_DUPLICATE = ImportAction.DUPLICATE
+ACTION_SKIPPED = ImportAction.SKIPPED
+ACTION_REFUSED = ImportAction.REFUSED
+ACTION_EXTRACTED = ImportAction.EXTRACTED
+ACTION_CONVERTED = ImportAction.CONVERTED
 
 BAKED_IN_UNKNOWN = "unknown"
 
@@ -73,7 +95,7 @@ class ImportOutcome:
     """What happened to one input file (or to the VAE extracted from it)."""
 
     path: Path
-    action: str
+    action: ImportAction
     dest: Path | None = None
     reason: str = ""
     kind: str | None = None

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from app.core.linking import LinkStore
 from app.core.linking.fsops import MODE_SYMLINK
+from app.core.publish import swap_symlink
 
 
 def follow_move(store: LinkStore, old: Path, new: Path) -> int:
@@ -25,19 +26,6 @@ def follow_move(store: LinkStore, old: Path, new: Path) -> int:
         dest = record.dest
         if not os.path.islink(dest) or os.readlink(dest) != record.link_target:
             continue  # no longer the app's link: leave the user's choice alone
-        store.repoint(record.id, new, _replace_symlink(dest, new))
+        store.repoint(record.id, new, swap_symlink(dest, new))
         repointed += 1
     return repointed
-
-
-def _replace_symlink(link: Path, target: Path) -> str:
-    """Swap ``link`` for a symlink to ``target`` in one rename; return the new link text."""
-    tmp = link.with_name(f".{link.name}.{os.getpid()}.relink")
-    tmp.unlink(missing_ok=True)
-    os.symlink(os.path.abspath(target), tmp)
-    try:
-        os.replace(tmp, link)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
-    return os.readlink(link)

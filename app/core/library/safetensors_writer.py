@@ -77,7 +77,7 @@ def write_tensors(
             cancel.raise_if_cancelled()
         flat = tensors[name].detach().cpu().contiguous().reshape(-1)
         if flat.numel():
-            done += _write_all(fd, memoryview(flat.view(torch.uint8).numpy()))
+            done += _write_all(fd, flat.view(torch.uint8).numpy().data)
         progress(done, total)
     return done
 

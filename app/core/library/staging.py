@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING
 from app.core.hashing.hasher import hash_file
 from app.core.hashing.records import FileHashes
 from app.core.library.safetensors_writer import write_tensors
-from app.core.library.tempfiles import TempFile
 from app.core.library.tensors import prepare_for_safetensors, verify_round_trip
-from app.core.library.transfer import check_free_space
+from app.core.publish import ExclusiveTemp, check_free_space, exclusive_temp
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 
 if TYPE_CHECKING:
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
 class Staged:
     """A verified temp file waiting for :meth:`publish`."""
 
-    temp: TempFile
+    temp: ExclusiveTemp
     hashes: FileHashes
     size: int
 
@@ -54,7 +53,7 @@ def staged_safetensors(
     prepared = prepare_for_safetensors(tensors)
     size = sum(t.numel() * t.element_size() for t in prepared.values())
     check_free_space(final.parent, size)
-    with TempFile(final) as temp:
+    with exclusive_temp(final) as temp:
         assert temp.fd is not None
         write_tensors(
             temp.fd,

@@ -115,7 +115,7 @@ def _is_view(tensor: torch.Tensor) -> bool:
     )
 
 
-def _contiguous():
+def _contiguous() -> torch.memory_format:
     import torch
 
     return torch.contiguous_format

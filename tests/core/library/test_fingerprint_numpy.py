@@ -82,3 +82,21 @@ def test_importing_and_fingerprinting_a_safetensors_file_never_imports_torch(tmp
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     ).stdout.split()
     assert out == [_torch_fingerprint(path), "False"]
+
+
+def test_an_fp16_file_is_fingerprinted_from_its_bytes_without_numpy(tmp_path: Path):
+    fp16 = {k: v.to(torch.float16) for k, v in small_vae().items()}
+    path = write_safetensors(tmp_path / "v16.safetensors", fp16)
+    f32 = write_safetensors(tmp_path / "v32.safetensors", small_vae())
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from app.core.library.fingerprint import decoder_fingerprint\n"
+        f"print(decoder_fingerprint(Path({str(path)!r})), 'numpy' in sys.modules)\n"
+        f"print(decoder_fingerprint(Path({str(f32)!r})), 'numpy' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    ).stdout.split()
+    assert out == [_torch_fingerprint(path), "False", _torch_fingerprint(f32), "True"]
+    assert half_bits(b"\x01\x3c", "F16") == b"\x01\x3c"  # stored bits, not a copy made by numpy
+    assert half_bits(b"\x00" * 4, "F8_E4M3") is None

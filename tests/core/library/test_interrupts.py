@@ -12,8 +12,7 @@ import torch
 
 from app.core.errors import Cancelled, UserError
 from app.core.library import ImportOptions, import_paths
-from app.core.library.tempfiles import TempBusy, TempFile, sweep_abandoned
-from app.core.library.transfer import check_free_space
+from app.core.publish import TempBusy, check_free_space, exclusive_temp, sweep_abandoned
 from app.core.tasks import CancelToken
 from tests.core.library.conftest import small_vae
 from tests.model_files import checkpoint_state_dict, write_safetensors
@@ -103,13 +102,13 @@ def test_a_killed_import_leaves_no_final_file_and_the_next_one_cleans_up(
 
 def test_a_live_writer_keeps_its_temp_and_an_abandoned_one_is_swept(tmp_path):
     final = tmp_path / "a.safetensors"
-    with TempFile(final) as live:
+    with exclusive_temp(final) as live:
         with pytest.raises(TempBusy):
-            TempFile(final).__enter__()
+            exclusive_temp(final).__enter__()
         assert sweep_abandoned(tmp_path) == 0
         assert live.path.exists()
     assert not live.path.exists()
-    crashed = TempFile(tmp_path / "b.safetensors").__enter__()
+    crashed = exclusive_temp(tmp_path / "b.safetensors").__enter__()
     os.write(crashed.fd, b"left by a crash")
     crashed.close()  # the process died: its lock is gone, its temp file stays
     planted = tmp_path / ".c.safetensors.vaem-tmp"

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.library import writeback
-from app.core.library.transfer import _reflink
+from app.core.publish import reflink, writeback
 
 
 @pytest.mark.parametrize("early", [True, False], ids=["sync_file_range", "plain-writes"])
@@ -33,7 +32,7 @@ def test_a_file_system_without_reflinks_says_so_and_writes_nothing(tmp_path: Pat
     source.write_bytes(b"x" * 10_000)
     fd = os.open(tmp_path / "b.bin", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        cloned = _reflink(source, fd)
+        cloned = reflink(source, fd)
         size = os.fstat(fd).st_size
     finally:
         os.close(fd)

@@ -1,37 +1,46 @@
-"""Temporary files that become library files only when complete.
+"""Exclusive, locked temp files beside their final name, removed unless published.
 
-A file is written as ``.<name>.vaem-tmp`` in its destination folder, so the final
-rename never crosses a drive, and it gets its real name only through a no-replace
-publish. The temp file is created exclusively and recorded as the app's own
-(:mod:`app.core.owned_files`): a file already under that name that the app did
-not create is left untouched and a randomised temp name is used instead. The
-writer holds an exclusive lock on its temp file (``flock`` on POSIX; on Windows
-an open file cannot be deleted), so the app's own temp left by a killed import
-is recognised as abandoned and taken over or swept, while a live one is left alone.
+A file is written as ``.<name>.vaem-tmp`` in its destination folder, so the
+final rename never crosses a drive, and it gets its real name only through
+:func:`~app.core.publish.rename.publish_no_replace`. The temp file is created
+exclusively and recorded as the app's own (:mod:`app.core.owned_files`): a file
+already under that name that the app did not create is left untouched and a
+randomised temp name is used instead. The writer holds an exclusive lock on its
+temp file (``flock`` on POSIX; on Windows an open file cannot be deleted), so
+the app's own temp left by a killed run is recognised as abandoned and taken
+over or swept (:func:`sweep_abandoned`), while a live one is left alone.
 """
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from app.core.errors import UserError
-from app.core.library.layout import TEMP_SUFFIX
-from app.core.library.naming import is_temp_name, temp_path_for
 from app.core.owned_files import Identity, create_exclusive, forget, is_ours, remove_ours
+from app.core.publish.rename import publish_no_replace
+from app.core.publish.writeback import block_writer
 
+TEMP_SUFFIX = ".vaem-tmp"
+NAME_MAX = 255  # bytes on ext4, btrfs, XFS, APFS; NTFS's 255 UTF-16 units are never more
 _OTHER_NAMES = 8  # randomised names tried when the plain temp name holds a foreign file
-_NAME_MAX = 255
 
 
 class TempBusy(UserError):
-    """Another running import is writing the same file."""
+    """Another running task of the app is writing the same file."""
 
 
-class TempFile:
-    """An open, locked temp file for ``final``; removed on exit unless published."""
+class ExclusiveTemp:
+    """An open, locked temp file for ``final``; removed on exit unless published.
+
+    Use as a context manager (:func:`exclusive_temp`); write through :attr:`fd`
+    or :meth:`writer`, then :meth:`publish`. After a crash only this temp is
+    left, and only the app's own temp is ever removed.
+    """
 
     def __init__(self, final: Path) -> None:
         self.final = final
@@ -39,7 +48,7 @@ class TempFile:
         self.fd: int | None = None
         self._identity: Identity | None = None
 
-    def __enter__(self) -> TempFile:
+    def __enter__(self) -> ExclusiveTemp:
         self.path, self.fd = _create_locked(temp_path_for(self.final))
         self._identity = Identity.of_fd(self.fd)
         return self
@@ -49,6 +58,16 @@ class TempFile:
         if self._identity is not None:
             remove_ours(self.path, self._identity)  # gone after a publish; never another file
 
+    def writer(self) -> Callable[[memoryview], None]:
+        """A sink writing blocks in order, starting their writeback early (Linux)."""
+        if self.fd is None:
+            raise ValueError("the temp file is closed")
+        return block_writer(self.fd)
+
+    def write(self, data: bytes) -> None:
+        """Append ``data`` to the temp file."""
+        self.writer()(memoryview(data))
+
     def close(self) -> None:
         """Close the handle (done before publishing: Windows cannot rename open files)."""
         if self.fd is not None:
@@ -56,15 +75,53 @@ class TempFile:
             self.fd = None
 
     def publish(self, final: Path | None = None) -> Path:
-        """Give the finished file its real name (``final`` overrides); never replaces."""
+        """fsync, then give the file its real name (``final`` overrides); never replaces.
+
+        FileExistsError when the name is taken; the temp then stays until exit.
+        """
         target = final or self.final
         if self.fd is not None:
             os.fsync(self.fd)
         if os.name == "nt":
             self.close()
-        publish(self.path, target)
+        publish_no_replace(self.path, target)
         forget(self.path)
         return target
+
+
+def exclusive_temp(final: Path) -> ExclusiveTemp:
+    """An owned, locked temp file beside ``final``; use it as a context manager."""
+    return ExclusiveTemp(final)
+
+
+def temp_path_for(final: Path) -> Path:
+    """The hidden name a file is written under until it is complete and verified.
+
+    ``.NAME.vaem-tmp``, or for a name too long for that ``.NAME-START~HASH.vaem-tmp``
+    (the hash of the full name, so two long names never share a temp file).
+    """
+    name = f".{final.name}{TEMP_SUFFIX}"
+    if _bytes(name) <= NAME_MAX:
+        return final.with_name(name)
+    digest = hashlib.sha256(os.fsencode(final.name)).hexdigest()[:12]
+    return final.with_name("." + fit_name(final.name, f"~{digest}{TEMP_SUFFIX}", reserve=1))
+
+
+def is_temp_name(name: str) -> bool:
+    """Whether ``name`` looks like one of the app's temp files (ownership is checked apart)."""
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+def fit_name(stem: str, tail: str, *, reserve: int = 0) -> str:
+    """``stem + tail``, the stem cut by whole characters until it fits NAME_MAX - reserve."""
+    budget = NAME_MAX - reserve - _bytes(tail)
+    while stem and _bytes(stem) > budget:
+        stem = stem[: max(len(stem) - 1 - (_bytes(stem) - budget) // 4, 0)]
+    return stem + tail
+
+
+def _bytes(name: str) -> int:
+    return len(os.fsencode(name))
 
 
 def _create_locked(base: Path) -> tuple[Path, int]:
@@ -85,22 +142,22 @@ def _create_one(tmp: Path) -> int | None:
             if not is_ours(tmp):
                 return None  # planted, or a user's file: leave it, use another name
             if not _remove_if_abandoned(tmp):
-                raise TempBusy(f"another import is writing {tmp.name[1:]}") from None
+                raise TempBusy(f"another task is writing {tmp.name[1:]}") from None
             continue
         if _try_lock(fd):
             return fd
         os.close(fd)  # someone took it over between create and lock: theirs now
-        raise TempBusy(f"another import is writing {tmp.name[1:]}")
+        raise TempBusy(f"another task is writing {tmp.name[1:]}")
     raise TempBusy(f"cannot create {tmp}")
 
 
 def _other_name(base: Path) -> Path:
     """``.<random>.<name>.vaem-tmp``, shortened to fit a file name's 255 bytes."""
     inner = base.name
-    if inner.startswith(".") and inner.endswith(TEMP_SUFFIX):
+    if is_temp_name(inner):
         inner = inner[1 : -len(TEMP_SUFFIX)]
     head = f".{secrets.token_hex(4)}."
-    while inner and len(os.fsencode(head + inner + TEMP_SUFFIX)) > _NAME_MAX:
+    while inner and _bytes(head + inner + TEMP_SUFFIX) > NAME_MAX:
         inner = inner[:-1]
     return base.with_name(head + inner + TEMP_SUFFIX)
 
@@ -142,28 +199,13 @@ def _remove_if_abandoned(tmp: Path) -> bool:
 
 
 def sweep_abandoned(folder: Path) -> int:
-    """Remove the app's own temp files left in ``folder`` by killed imports; return how many.
+    """Remove the app's own temp files left in ``folder`` by killed runs; return how many.
 
-    A temp-looking file the app did not create is never touched.
+    A temp-looking file the app did not create is never touched, nor one a live
+    writer still holds.
     """
     try:
         names = [n for n in os.listdir(folder) if is_temp_name(n)]
     except OSError:
         return 0
     return sum(is_ours(folder / name) and _remove_if_abandoned(folder / name) for name in names)
-
-
-def publish(tmp: Path, final: Path) -> None:
-    """Give a finished temp file its real name; FileExistsError if the name is taken."""
-    try:
-        os.link(tmp, final)
-    except FileExistsError:
-        raise
-    except OSError:
-        pass  # no hard links here (FAT, exFAT, some shares): rename instead
-    else:
-        tmp.unlink(missing_ok=True)
-        return
-    if os.name != "nt" and os.path.lexists(final):
-        raise FileExistsError(errno.EEXIST, "File exists", str(final))
-    os.rename(tmp, final)  # on Windows, rename never replaces an existing file
