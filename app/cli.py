@@ -1,7 +1,10 @@
 """Command-line front over the same core calls the GUI makes.
 
 Every command prints a human table, or JSON with ``--json``; it exits 0 on
-success and non-zero with a one-line error otherwise. The commands live in
+success and non-zero with a one-line error otherwise: a
+:class:`~app.core.errors.UserError` is printed as it is (exit 2); anything else
+is a bug, whose traceback goes to the log file while the terminal gets one line
+saying so and where the log is (exit 1), never a raw traceback. The commands live in
 :mod:`app.cli_commands`, one module per area; heavy modules are imported inside
 the commands so ``--help`` stays instant.
 """
@@ -11,14 +14,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 
 from app import APP_NAME, __version__
-from app.cli_commands import catalog, downloads, library, links, preview
-from app.cli_commands.common import EXIT_ERROR, EXIT_OK
+from app.cli_commands import catalog, downloads, library, links, preview, recovery, settings
+from app.cli_commands.common import EXIT_BUG, EXIT_ERROR, EXIT_OK
 from app.core.errors import Cancelled, UserError
 
-COMMAND_MODULES = (catalog, library, links, downloads, preview)
+COMMAND_MODULES = (catalog, recovery, library, links, downloads, preview, settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_OK
+    previous_hook = threading.excepthook
+    threading.excepthook = _thread_bug_hook(args.command)  # a worker's bug: the same one line
     try:
         return args.handler(args)
     except UserError as exc:
@@ -66,6 +72,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - a bug: one line here, the traceback in the log
+        return _report_bug(exc, args.command)
+    finally:
+        threading.excepthook = previous_hook
+
+
+def _thread_bug_hook(command: str) -> Callable[[threading.ExceptHookArgs], None]:
+    """What a worker thread's uncaught exception does while a command runs: log it, one line."""
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None or isinstance(args.exc_value, (SystemExit, KeyboardInterrupt)):
+            return
+        if isinstance(args.exc_value, Exception):
+            _report_bug(args.exc_value, command)
+
+    return hook
+
+
+def _report_bug(exc: Exception, command: str) -> int:
+    """Log the traceback and print one line that says it is a bug and where the log is."""
+    from app.core.bug_log import record_bug
+
+    log = record_bug(exc, f"the {command} command")
+    where = f"the traceback is in {log}" if log else "the log could not be written"
+    summary = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+    print(
+        f"error: this is a bug in {APP_NAME}, not something you did ({summary}); {where}",
+        file=sys.stderr,
+    )
+    return EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ def text_to_db(text: str | None) -> str | None:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def row_factory(cursor: sqlite3.Cursor, values: tuple) -> sqlite3.Row:
+def row_factory(cursor: sqlite3.Cursor, values: tuple[object, ...]) -> sqlite3.Row:
     """``sqlite3.Row`` with BLOB paths turned back into ``str`` (the catalog has no other BLOBs)."""
     for value in values:
         if type(value) is bytes:

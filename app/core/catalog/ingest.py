@@ -15,6 +15,7 @@ from app.core.catalog.store import Catalog
 from app.core.hashing.hasher import hash_file
 from app.core.hashing.records import FileHashes
 from app.core.registry import Registry
+from app.core.tasks import CancelToken, ProgressCallback, no_progress
 
 
 def catalog_known_file(
@@ -23,10 +24,17 @@ def catalog_known_file(
     """Add ``path`` (and anything new beside it) to the catalog, reusing ``hashes`` for it."""
     target = Path(path).resolve()
 
-    def hasher(candidate: Path, **kwargs: object) -> FileHashes:
+    def hasher(
+        candidate: Path,
+        /,
+        *,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+        blake3: bool = True,
+    ) -> FileHashes:
         if Path(candidate).resolve() == target:
             return hashes
-        return hash_file(candidate, **kwargs)
+        return hash_file(candidate, progress=progress, cancel=cancel, blake3=blake3)
 
     scanner = Scanner(catalog, registry=registry, hasher=hasher)
     return scanner.scan([target.parent])

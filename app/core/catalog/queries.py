@@ -84,8 +84,8 @@ def duplicates(conn: sqlite3.Connection) -> list[DuplicateGroup]:
         "JOIN locations l ON l.file_id = f.id WHERE l.missing = 0 ORDER BY f.sha256, l.path"
     )
     groups = []
-    for sha, members in groupby(rows, key=lambda r: r["sha256"]):
-        members = list(members)
+    for sha, group in groupby(rows, key=lambda r: r["sha256"]):
+        members = list(group)
         copies = len({(m["st_dev"], m["st_ino"]) for m in members})
         if copies > 1:
             size = members[0]["size"]
@@ -163,8 +163,8 @@ def pending_hashes(conn: sqlite3.Connection, limit: int | None = None) -> list[P
 
 def _hashed_entries(rows: Iterable[sqlite3.Row]) -> list[CatalogEntry]:
     found = []
-    for _, group in groupby(rows, key=lambda r: r["id"]):
-        group = list(group)
+    for _, same_file in groupby(rows, key=lambda r: r["id"]):
+        group = list(same_file)
         row = group[0]
         inspection = inspection_from_json(row["inspection"])
         found.append(
@@ -200,8 +200,8 @@ def _hashed_entries(rows: Iterable[sqlite3.Row]) -> list[CatalogEntry]:
 
 def _unhashed_entries(rows: Iterable[sqlite3.Row]) -> list[CatalogEntry]:
     found = []
-    for _, group in groupby(rows, key=lambda r: (r["st_dev"], r["st_ino"])):
-        group = list(group)
+    for _, same_inode in groupby(rows, key=lambda r: (r["st_dev"], r["st_ino"])):
+        group = list(same_inode)
         row = group[0]
         inspection = inspection_from_json(row["inspection"])
         found.append(_unhashed_entry(row, group, inspection))

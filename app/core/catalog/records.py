@@ -3,21 +3,47 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from enum import StrEnum
 
 from app.core.hashing.provenance import is_self_hashed, source_file, source_kind
 from app.core.inspection.records import Inspection, Problem
 
-LINK_REGULAR = "regular"
-LINK_SYMLINK = "symlink"
-LINK_HARDLINK = "hardlink"
+
+class LinkType(StrEnum):
+    """What a cataloged location is on disk."""
+
+    REGULAR = "regular"
+    SYMLINK = "symlink"
+    HARDLINK = "hardlink"
+
+
+class FileResult(StrEnum):
+    """What one scan did with one path."""
+
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+# The old names (StrEnum members equal their strings).
+LINK_REGULAR = LinkType.REGULAR
+LINK_SYMLINK = LinkType.SYMLINK
+LINK_HARDLINK = LinkType.HARDLINK
+FILE_ADDED = FileResult.ADDED
+FILE_UPDATED = FileResult.UPDATED
+FILE_UNCHANGED = FileResult.UNCHANGED
+FILE_SKIPPED = FileResult.SKIPPED
+FILE_FAILED = FileResult.FAILED
 
 
 def iso_time(stamp: float | None) -> str | None:
     """A UNIX time as ISO-8601 UTC, for JSON output people read."""
     if stamp is None:
         return None
-    return datetime.fromtimestamp(stamp, tz=timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(stamp, tz=UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -190,13 +216,6 @@ class ScanProblem:
         return {"path": self.path, "code": self.code, "message": self.message}
 
 
-FILE_ADDED = "added"
-FILE_UPDATED = "updated"
-FILE_UNCHANGED = "unchanged"
-FILE_SKIPPED = "skipped"
-FILE_FAILED = "failed"
-
-
 @dataclass(frozen=True)
 class ScannedFile:
     """What one scan did with one path: ``result`` is added/updated/unchanged/skipped/failed.
@@ -206,7 +225,7 @@ class ScannedFile:
     """
 
     path: str
-    result: str
+    result: FileResult
     validation: str | None = None
     message: str = ""
 
@@ -253,7 +272,7 @@ class ScanReport:
             self.errors += 1
 
     def note_file(
-        self, path: str, result: str, validation: str | None = None, message: str = ""
+        self, path: str, result: FileResult, validation: str | None = None, message: str = ""
     ) -> None:
         """Record (or correct, when a write failed) what became of ``path``."""
         self.files[path] = ScannedFile(path, result, validation, message)

@@ -42,6 +42,7 @@ from app.core.hashing.records import FileHashes
 from app.core.inspection.records import Inspection
 from app.core.registry import Registry, Validation
 from app.core.safe_open import NotRegularFile
+from app.core.sqlite_errors import DatabaseProblem
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
@@ -253,7 +254,7 @@ class ScanRun:
                 inspection = self.tools.inspect(Path(found.path))
             if hashes is None and self.hash_now:
                 hashes, source = self._hashes(found.weights_path, found.stat, inspection)
-        except (Cancelled, KeyboardInterrupt, sqlite3.Error):
+        except (Cancelled, KeyboardInterrupt, sqlite3.Error, DatabaseProblem):
             raise
         except NotRegularFile as exc:  # swapped for a FIFO or device since the walk saw it
             self.report.add_problem(found.path, "special-file", exc.skip_reason)

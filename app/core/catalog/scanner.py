@@ -23,6 +23,7 @@ from app.core.catalog.scan_run import ScanRun, Tools
 from app.core.catalog.store import HASH_SOURCE_COMPUTED, Catalog
 from app.core.catalog.walk import StatKey, walk_roots
 from app.core.errors import Cancelled
+from app.core.hashing.hasher import Hasher
 from app.core.hashing.queue import HashJob, HashScheduler
 from app.core.hashing.records import FileHashes
 from app.core.inspection.records import Inspection
@@ -30,15 +31,18 @@ from app.core.registry import Registry
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 
 InspectFn = Callable[[Path], Inspection]
-HashFn = Callable[..., FileHashes]
+HashFn = Hasher
 
 
 class CachedLike(Protocol):
     """What a UI's hash cache gives back (``app.core.hashing.foreign_caches.CachedHashes``)."""
 
-    sha256: str
-    blake3: str | None
-    source: str
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def blake3(self) -> str | None: ...
+    @property
+    def source(self) -> str: ...
 
 
 FindCachedFn = Callable[[Path], "CachedLike | None"]
@@ -141,7 +145,9 @@ class Scanner:
         report = ScanReport(roots=[], hash_now=True)
         pending = self.catalog.pending_hashes(limit)
         run = self._run(report, cancel, True)
-        results: queue.SimpleQueue = queue.SimpleQueue()
+        results: queue.SimpleQueue[tuple[HashJob, FileHashes | None, Exception | None]] = (
+            queue.SimpleQueue()
+        )
         meter = _ByteMeter(progress, on_file)
         scheduler = HashScheduler(
             lambda job, hashes, error: results.put((job, hashes, error)),
@@ -154,12 +160,11 @@ class Scanner:
         job_of_inode: dict[tuple[int, ...], Path] = {}
         for location in pending:
             stat = run.pending_stat(location)
-            known = (
-                run.known_hashes(location.weights_path, stat, location.inspection) if stat else None
-            )
-            if stat is None or known is not None:
-                if known is not None:
-                    run.record_pending(location, stat, *known)
+            if stat is None:
+                continue
+            known = run.known_hashes(location.weights_path, stat, location.inspection)
+            if known is not None:
+                run.record_pending(location, stat, *known)
                 continue
             path = job_of_inode.setdefault(stat.identity, Path(location.weights_path))
             if path not in waiting:
@@ -181,6 +186,7 @@ class Scanner:
                     report.hashed += 1
                 for location, stat in waiting.pop(job.path):
                     if hashes is None:
+                        assert error is not None  # the scheduler reports hashes or an error
                         run.pending_failed(location, error)
                     else:
                         run.record_pending(location, stat, hashes, HASH_SOURCE_COMPUTED)
@@ -218,10 +224,9 @@ def scan(
 
 
 def _default_registry() -> Registry:
-    from app.core.paths import app_paths
-    from app.core.registry import load_registry
+    from app.core.registry import app_registry
 
-    return load_registry(app_paths().user_registry)
+    return app_registry()
 
 
 def _default_inspect() -> InspectFn:

@@ -13,7 +13,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from app.core.catalog import db, queries, writes
+from app.core.catalog import queries, writes
+from app.core.catalog.db import Migration, open_database
 from app.core.catalog.records import (
     CatalogEntry,
     DuplicateGroup,
@@ -25,6 +26,7 @@ from app.core.errors import UserError
 from app.core.hashing.provenance import HASH_SOURCE_SELF
 from app.core.hashing.records import FileHashes
 from app.core.registry import Validation
+from app.core.sqlite_db import Database
 
 HASH_SOURCE_COMPUTED = HASH_SOURCE_SELF
 MAX_LABEL = 200  # a name a table cell can show; longer is a paste accident
@@ -33,20 +35,18 @@ MAX_LABEL = 200  # a name a table cell can show; longer is a paste accident
 class Catalog:
     """A catalog database, created or upgraded on open."""
 
-    def __init__(self, db_path: Path, *, migrations: Sequence[db.Migration] = MIGRATIONS) -> None:
+    def __init__(self, db_path: Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+        """Open ``db_path``; raises DatabaseProblem (a UserError) when the file is unusable."""
         self.path = Path(db_path)
-        self._conn = db.connect(self.path)
-        try:
-            self.backup_path = db.migrate(self._conn, self.path, migrations)
-        except BaseException:
-            self._conn.close()
-            raise
+        self._db = open_database(self.path, migrations)
+        self._conn = self._db.connection
+        self.backup_path = self._db.backup_path
 
     # --- lifetime -----------------------------------------------------------------------------
 
     def close(self) -> None:
         """Close the connection; the WAL is checkpointed by SQLite on the last close."""
-        self._conn.close()
+        self._db.close()
 
     def __enter__(self) -> Catalog:
         return self
@@ -56,13 +56,18 @@ class Catalog:
 
     @property
     def connection(self) -> sqlite3.Connection:
-        """The raw connection, for the scanner in this package only."""
+        """The connection (errors classified), for the scanner in this package only."""
         return self._conn
+
+    @property
+    def database(self) -> Database:
+        """The wrapper: schema version, backups."""
+        return self._db
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write (see :func:`app.core.catalog.db.transaction`)."""
-        with db.transaction(self._conn) as conn:
+        """One atomic write (see :meth:`app.core.sqlite_db.Database.transaction`)."""
+        with self._db.transaction() as conn:
             yield conn
 
     # --- queries ------------------------------------------------------------------------------

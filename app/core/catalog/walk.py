@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import NamedTuple
 
 from app.core.inspection.formats import DIFFUSERS_WEIGHTS
@@ -27,12 +28,25 @@ MODEL_EXTENSIONS = frozenset({".safetensors", ".sft", ".ckpt", ".pt", ".pth", ".
 SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
 VENV_MARKER = "pyvenv.cfg"
 
-ISSUE_UNREADABLE = "unreadable-folder"
-ISSUE_BROKEN_LINK = "broken-link"
-ISSUE_STAT_FAILED = "unreadable"
-ISSUE_NO_ROOT = "folder-not-found"
-ISSUE_SPECIAL = "special-file"
-ISSUE_VANISHED = "vanished"
+
+class IssueCode(StrEnum):
+    """What kept the walk from looking at a path (the code of its scan problem)."""
+
+    UNREADABLE = "unreadable-folder"
+    BROKEN_LINK = "broken-link"
+    STAT_FAILED = "unreadable"
+    NO_ROOT = "folder-not-found"
+    SPECIAL = "special-file"
+    VANISHED = "vanished"
+
+
+# The old names (StrEnum members equal their strings).
+ISSUE_UNREADABLE = IssueCode.UNREADABLE
+ISSUE_BROKEN_LINK = IssueCode.BROKEN_LINK
+ISSUE_STAT_FAILED = IssueCode.STAT_FAILED
+ISSUE_NO_ROOT = IssueCode.NO_ROOT
+ISSUE_SPECIAL = IssueCode.SPECIAL
+ISSUE_VANISHED = IssueCode.VANISHED
 
 
 class StatKey(NamedTuple):
@@ -75,7 +89,7 @@ class WalkIssue:
     """A folder or entry the walk could not read; ``fatal`` ones are scan errors."""
 
     path: str
-    code: str
+    code: IssueCode
     message: str
     fatal: bool
 
@@ -171,8 +185,9 @@ class _TreeWalk:
 
 def _is_link(entry: os.DirEntry[str]) -> bool:
     try:
-        return entry.is_symlink() or bool(entry.is_junction())
-    except (OSError, AttributeError):  # is_junction is Python 3.12+
+        is_junction = getattr(entry, "is_junction", None)  # Python 3.12+
+        return entry.is_symlink() or bool(is_junction is not None and is_junction())
+    except OSError:
         return entry.is_symlink()
 
 

@@ -110,7 +110,8 @@ def start_scan(conn: sqlite3.Connection, roots: list[str], hash_now: bool, now: 
         "INSERT INTO scans (started, roots, hash_now) VALUES (?, ?, ?)",
         (now, json.dumps(roots), int(hash_now)),
     )
-    return int(cur.lastrowid)
+    assert cur.lastrowid is not None  # an INSERT on a rowid table always sets it
+    return cur.lastrowid
 
 
 def finish_scan(
@@ -245,8 +246,13 @@ def upsert_file(conn: sqlite3.Connection, row: FileRow, now: float) -> int:
     return int(conn.execute("SELECT id FROM files WHERE sha256 = ?", (h.sha256,)).fetchone()[0])
 
 
-def upsert_location(conn: sqlite3.Connection, row: LocationRow, scan_id: int, now: float) -> None:
-    """Insert or replace what is known about one path; first_seen survives."""
+def upsert_location(
+    conn: sqlite3.Connection, row: LocationRow, scan_id: int | None, now: float
+) -> None:
+    """Insert or replace what is known about one path; first_seen survives.
+
+    ``scan_id`` is None for a path cataloged outside a scan (an import): no scan saw it.
+    """
     st = row.stat
     conn.execute(
         "INSERT INTO locations (path, weights_path, is_folder, root_id, file_id, real_path, "

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.catalog import db
+from app.core import sqlite_db
 from app.core.catalog.schema import MIGRATIONS
 from app.core.catalog.store import Catalog
 from app.core.errors import UserError
@@ -17,8 +17,8 @@ def test_new_catalog_uses_wal_foreign_keys_and_normal_sync(tmp_path: Path) -> No
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
-        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == db.BUSY_TIMEOUT_MS
-        assert db.schema_version(conn) == len(MIGRATIONS)
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == sqlite_db.BUSY_TIMEOUT_MS
+        assert cat.database.schema_version == len(MIGRATIONS)
         assert cat.backup_path is None  # nothing to back up in a new file
 
 
@@ -45,7 +45,7 @@ def test_upgrade_backs_up_the_older_catalog_first(tmp_path: Path) -> None:
     newer = [*MIGRATIONS, "ALTER TABLE roots ADD COLUMN label TEXT;"]
     with Catalog(path, migrations=newer) as cat:
         backup = cat.backup_path
-        assert db.schema_version(cat.connection) == len(newer)
+        assert cat.database.schema_version == len(newer)
         cat.connection.execute("SELECT label FROM roots").fetchall()
     assert backup is not None and backup.exists() and backup.name.endswith(".bak")
     old = sqlite3.connect(backup)
@@ -64,7 +64,7 @@ def test_failed_migration_leaves_the_old_schema(tmp_path: Path) -> None:
     with pytest.raises(sqlite3.OperationalError):
         Catalog(path, migrations=broken)
     with Catalog(path) as cat:
-        assert db.schema_version(cat.connection) == len(MIGRATIONS)
+        assert cat.database.schema_version == len(MIGRATIONS)
         columns = [r[1] for r in cat.connection.execute("PRAGMA table_info(roots)")]
         assert "label" not in columns
 
@@ -78,7 +78,7 @@ def test_catalog_from_a_newer_app_is_refused(tmp_path: Path) -> None:
 
 def test_statements_split_keeps_semicolons_inside_strings() -> None:
     script = "CREATE TABLE t (x TEXT DEFAULT 'a;b');\nINSERT INTO t VALUES ('c;d');"
-    assert db._statements(script) == [
+    assert sqlite_db.split_statements(script) == [
         "CREATE TABLE t (x TEXT DEFAULT 'a;b');",
         "INSERT INTO t VALUES ('c;d');",
     ]
