@@ -40,14 +40,16 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def import_command(args: argparse.Namespace) -> int:
     """Import files and folders; exit 1 when any file was refused."""
-    from app.core.library import ImportOptions, import_paths
-    from app.core.library.records import ACTION_REFUSED, MODE_COPY, MODE_HARDLINK, MODE_MOVE
+    from app.cli_commands.links import undo_hint
+    from app.core.library import ImportOptions
+    from app.core.library.records import MODE_COPY, MODE_HARDLINK, MODE_MOVE
+    from app.core.operations.import_files import import_files
 
     mode = MODE_MOVE if args.move else MODE_HARDLINK if args.hardlink else MODE_COPY
     options = ImportOptions(mode, args.extract_vae, args.to_safetensors)
     shown = {"progress": progress_printer("importing")}
     with catalog() as store:
-        outcomes = import_paths(
+        result = import_files(
             [p.expanduser() for p in args.paths],
             options,
             catalog=store,
@@ -55,7 +57,8 @@ def import_command(args: argparse.Namespace) -> int:
             on_file=lambda path: shown.update(progress=progress_printer(path.name)),
             progress=lambda done, total: shown["progress"](done, total),
         )
-    if args.json:
+    outcomes = result.outcomes
+    if args.json:  # a list, one object per file, as before the journal (`undo --list` has the id)
         print_json([o.to_json() for o in outcomes])
     for outcome in [] if args.json else outcomes:
         arrow = f" -> {outcome.dest}" if outcome.dest else ""
@@ -63,8 +66,9 @@ def import_command(args: argparse.Namespace) -> int:
         print(f"{outcome.action:<10} {outcome.path}{arrow}{why}")
         if outcome.baked_in_vae is not None:
             print(f"{'':<10} baked-in VAE: {outcome.baked_in_vae}")
-    refused = any(o.action == ACTION_REFUSED for o in outcomes)
-    return EXIT_FAILED_CHECK if refused else EXIT_OK
+    if not args.json and result.operation_id:
+        print(undo_hint(result.operation_id))
+    return EXIT_FAILED_CHECK if result.refused else EXIT_OK
 
 
 def library_command(args: argparse.Namespace) -> int:
@@ -86,18 +90,22 @@ def library_command(args: argparse.Namespace) -> int:
 
 
 def _move(args: argparse.Namespace) -> int:
-    from app.core.library.move import move_library
+    from app.cli_commands.links import undo_hint
+    from app.core.operations.library_move import move_library
 
     with catalog() as store:
-        report = move_library(
+        result = move_library(
             args.new_dir.expanduser(), catalog=store, progress=progress_printer("moving")
         )
-    record = report.to_json()
+    report = result.report
+    record = result.to_json()
     if args.json:
         print_json(record)
     else:
         record["moved_bytes"] = human_size(report.moved_bytes)
         print_fields({k: v for k, v in record.items() if k != "left"})
-        for item in record["left"]:  # type: ignore[union-attr]
-            print(f"  ! not moved: {item['path']}: {item['reason']}")
-    return EXIT_FAILED_CHECK if record["left"] else EXIT_OK
+        for path, reason in report.left:
+            print(f"  ! not moved: {path}: {reason}")
+        if result.operation_id:
+            print(undo_hint(result.operation_id))
+    return EXIT_FAILED_CHECK if report.left else EXIT_OK

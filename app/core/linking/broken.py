@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.core.linking.digest import sha256_of
 from app.core.linking.records import LinkRecord, LinkStore
+from app.core.publish import swap_symlink
 
 Locate = Callable[[str, int], "Path | None"]
 """``locate(sha256, size)`` -> the library file's current path, if known."""
@@ -116,18 +117,6 @@ def default_locator(store: LinkStore) -> Locate:
     return lambda sha256, size: first(sha256, size) or second(sha256, size)
 
 
-def _repoint(path: Path, new_target: Path) -> str:
-    """Swap the broken symlink for one to ``new_target`` in a single rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.relink")
-    os.symlink(os.path.abspath(new_target), tmp)
-    try:
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
-    return os.readlink(path)
-
-
 def repair_broken_links(
     broken: Sequence[BrokenLink], *, store: LinkStore | None = None, locate: Locate | None = None
 ) -> list[RepairOutcome]:
@@ -145,7 +134,7 @@ def repair_broken_links(
             continue
         new = locate(record.sha256, record.size)
         if new is not None and sha256_of(new) == record.sha256:
-            store.repoint(record.id, Path(os.path.abspath(new)), _repoint(link.path, new))
+            store.repoint(record.id, Path(os.path.abspath(new)), swap_symlink(link.path, new))
             outcomes.append(RepairOutcome(link.path, "re-pointed", "found by SHA-256", new))
         else:
             os.unlink(link.path)

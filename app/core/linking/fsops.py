@@ -2,28 +2,43 @@
 
 Every way of putting a file in place fails if the name exists: ``symlink`` and
 ``link`` do by nature, and a copy is written under a temporary name in the
-destination folder and then published with a no-replace hard link (or, where a
-file system has none, a rename that cmd.exe/NTFS refuse over an existing name),
-so a cancelled or crashed copy never leaves a partial file under the real name.
+destination folder and then published without replacing anything
+(:func:`app.core.publish.copy_verified`), so a cancelled or crashed copy never
+leaves a partial file under the real name.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
+from app.core.publish import copy_verified, same_drive
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 
-MODE_AUTO = "auto"
-MODE_SYMLINK = "symlink"
-MODE_HARDLINK = "hardlink"
-MODE_COPY = "copy"
-MODES = (MODE_AUTO, MODE_SYMLINK, MODE_HARDLINK, MODE_COPY)
 
-COPY_CHUNK = 1 << 20
+class LinkMode(StrEnum):
+    """How a link is made (``auto``: a symlink, else a hard link on the same drive, else a copy).
+
+    Members equal their strings: records, JSON and ``--mode`` keep the plain words.
+    """
+
+    AUTO = "auto"
+    SYMLINK = "symlink"
+    HARDLINK = "hardlink"
+    COPY = "copy"
+
+
+MODE_AUTO = LinkMode.AUTO
+MODE_SYMLINK = LinkMode.SYMLINK
+MODE_HARDLINK = LinkMode.HARDLINK
+MODE_COPY = LinkMode.COPY
+MODES = tuple(LinkMode)
+
 ERROR_PRIVILEGE_NOT_HELD = 1314
 ERROR_NOT_SAME_DEVICE = 17
 _REFUSED = {errno.EPERM, errno.EACCES, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
@@ -40,13 +55,13 @@ class FileOps:
 
 def symlinks_allowed() -> bool:
     """Whether an unprivileged symlink should work (Windows: admin or Developer Mode)."""
-    if os.name != "nt":
+    if sys.platform != "win32":  # (not os.name: mypy skips the rest only for sys.platform)
         return True
     import ctypes
     import winreg
 
     try:
-        if ctypes.windll.shell32.IsUserAnAdmin():  # type: ignore[attr-defined]
+        if ctypes.windll.shell32.IsUserAnAdmin():
             return True
     except OSError:
         pass
@@ -58,28 +73,13 @@ def symlinks_allowed() -> bool:
         return False
 
 
-def same_volume(source: Path, folder: Path) -> bool:
-    """Whether a hard link from ``source`` into ``folder`` is possible at all."""
-    try:
-        return os.stat(source).st_dev == os.stat(_existing(folder)).st_dev
-    except OSError:
-        return False
-
-
-def _existing(folder: Path) -> Path:
-    """``folder`` or its nearest existing parent (a VAE folder may be created later)."""
-    while not folder.exists() and folder.parent != folder:
-        folder = folder.parent
-    return folder
-
-
-def predict_mode(mode: str, source: Path, folder: Path) -> tuple[str, str]:
+def predict_mode(mode: str, source: Path, folder: Path) -> tuple[LinkMode, str]:
     """The mode ``auto`` will most likely use, and why (for the plan)."""
     if mode != MODE_AUTO:
-        return mode, ""
+        return LinkMode(mode), ""
     if symlinks_allowed():
         return MODE_SYMLINK, "auto: symlink"
-    if same_volume(source, folder):
+    if same_drive(source, folder):
         return MODE_HARDLINK, "auto: hardlink (symlinks need Developer Mode or admin)"
     return MODE_COPY, "auto: copy (other drive, and symlinks need Developer Mode or admin)"
 
@@ -101,7 +101,7 @@ def create(
     cancel: CancelToken | None = None,
     progress: ProgressCallback = no_progress,
     sha256: str | None = None,
-) -> str:
+) -> LinkMode:
     """Put ``source`` at ``dest`` (which must not exist); return the mode actually used.
 
     Raises FileExistsError if ``dest`` exists, Cancelled during a copy, and the
@@ -117,7 +117,7 @@ def create(
         except OSError as exc:
             if mode == MODE_SYMLINK or not _symlink_refused(exc):
                 raise
-    if mode == MODE_HARDLINK or (mode == MODE_AUTO and same_volume(source, dest.parent)):
+    if mode == MODE_HARDLINK or (mode == MODE_AUTO and same_drive(source, dest.parent)):
         try:
             ops.link(str(source), str(dest))
             return MODE_HARDLINK
@@ -143,6 +143,4 @@ def copy_atomic(
     The library's verified copy does the work: free space checked first, bytes
     hashed as they are written and compared with ``sha256`` (the plan's hash).
     """
-    from app.core.library.transfer import copy_verified
-
     copy_verified(source, dest, expected_sha256=sha256, progress=progress, cancel=cancel)

@@ -15,23 +15,35 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 
 from app.core.errors import UserError
 from app.core.installs.listing import path_key
 from app.core.installs.records import VAE_EXTENSIONS, Folder, Install
 from app.core.linking.digest import sha256_of
-from app.core.linking.fsops import MODES, predict_mode
+from app.core.linking.fsops import MODES, LinkMode, predict_mode
 from app.core.linking.placement import Placement, family_of, place
 from app.core.linking.presence import MATCH_SAME_CONTENT, MATCH_SAME_FILE, find_same
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 from app.core.write_roots import write_refusal
 
-ACTION_CREATE = "create"
-ACTION_ALREADY = "already-linked"
-ACTION_CONFLICT = "conflict"
-ACTION_ERROR = "error"
-ACTION_CANNOT_USE = "cannot-use"  # the UI has no model code for this VAE's family
+
+class PlanAction(StrEnum):
+    """What a plan entry would do for its install (members equal their strings, as in JSON)."""
+
+    CREATE = "create"
+    ALREADY = "already-linked"
+    CONFLICT = "conflict"
+    ERROR = "error"
+    CANNOT_USE = "cannot-use"  # the UI has no model code for this VAE's family
+
+
+ACTION_CREATE = PlanAction.CREATE
+ACTION_ALREADY = PlanAction.ALREADY
+ACTION_CONFLICT = PlanAction.CONFLICT
+ACTION_ERROR = PlanAction.ERROR
+ACTION_CANNOT_USE = PlanAction.CANNOT_USE
 
 Target = Install | Folder
 
@@ -41,26 +53,35 @@ class FolderChoice:
     """A folder of the install a link can go to, with the mode it would get there."""
 
     folder: Path
-    mode: str
+    mode: LinkMode
     note: str = ""
     """Why that mode, when it is not the one asked for."""
     creates: bool = False
     """The folder does not exist yet and would be created."""
 
 
+class BlockedWhy(StrEnum):
+    """Why a folder cannot take the link (the GUI words each one itself)."""
+
+    REFUSED = "refused"  # a root or system folder (write_roots)
+    MISSING = "missing"  # neither the folder nor its parent exists
+    NOT_WRITABLE = "not-writable"  # os.access(W_OK) says no
+    NAME_TAKEN = "name-taken"  # the name holds something else there
+
+
+WHY_REFUSED = BlockedWhy.REFUSED
+WHY_MISSING = BlockedWhy.MISSING
+WHY_NOT_WRITABLE = BlockedWhy.NOT_WRITABLE
+WHY_NAME_TAKEN = BlockedWhy.NAME_TAKEN
+
+
 @dataclass(frozen=True)
 class Blocked:
-    """A folder the install reads that cannot take the link, and why (``WHY_*``)."""
+    """A folder the install reads that cannot take the link, and why."""
 
     folder: Path
-    why: str
+    why: BlockedWhy
     detail: str = ""
-
-
-WHY_REFUSED = "refused"  # a root or system folder (write_roots)
-WHY_MISSING = "missing"  # neither the folder nor its parent exists
-WHY_NOT_WRITABLE = "not-writable"  # os.access(W_OK) says no
-WHY_NAME_TAKEN = "name-taken"  # the name holds something else there
 
 
 @dataclass(frozen=True)
@@ -78,8 +99,8 @@ class PlanEntry:
     target: str
     folder: Path | None
     dest: Path | None
-    mode: str | None
-    action: str
+    mode: LinkMode | None
+    action: PlanAction
     reason: str = ""
     kind: str | None = None
     found: Path | None = None
@@ -158,7 +179,9 @@ def _folder_of(target: Target) -> tuple[str, Path | None, str | None, str]:
     return label, target.vae_dirs[0].path, target.kind, ""
 
 
-def _existing(source: Path, dest: Path, sha256: str, size: int) -> tuple[str, str, str | None]:
+def _existing(
+    source: Path, dest: Path, sha256: str, size: int
+) -> tuple[PlanAction, str, str | None]:
     """Action, reason and ``MATCH_*`` (for the same bytes) when ``dest`` already exists."""
     if os.path.islink(dest) and not os.path.exists(dest):
         return ACTION_CONFLICT, f"a broken link named {dest.name} is there (repair it first)", None
@@ -199,8 +222,9 @@ def _none_writable(label: str, blocked: list[Blocked]) -> str:
     return f"none of the {len(blocked)} folders {label} reads can take it ({each})"
 
 
-def _entry(source, target, name, mode, sha256, size, family=None, *, cancel=None,
-           hashed=None) -> PlanEntry:  # fmt: skip
+def _entry(source: Path, target: Target, name: str, mode: str, sha256: str, size: int,
+           family: str | None = None, *, cancel: CancelToken | None = None,
+           hashed: dict[Path, str] | None = None) -> PlanEntry:  # fmt: skip
     label, folder, kind, error = _folder_of(target)
     if folder is None:
         return PlanEntry(label, None, None, None, ACTION_ERROR, error, kind)
@@ -221,8 +245,8 @@ def _entry(source, target, name, mode, sha256, size, family=None, *, cancel=None
     return _create_or_why(source, label, kind, where, folder, name, mode, sha256, size)
 
 
-def _create_or_why(source, label, kind, where: Placement, default: Path, name, mode, sha256,
-                   size) -> PlanEntry:  # fmt: skip
+def _create_or_why(source: Path, label: str, kind: str | None, where: Placement, default: Path,
+                   name: str, mode: str, sha256: str, size: int) -> PlanEntry:  # fmt: skip
     """A writable folder among those the install reads (default first), or why none is."""
     offered = where.offered or (where.folder or default,)
     for folder in offered:  # a name the UI already lists is taken for the whole install

@@ -122,7 +122,7 @@ def test_store_uses_wal_and_a_schema_version(tmp_path):
     finally:
         conn.close()
     with pytest.raises(UserError, match="newer version"):
-        store.operations()
+        LinkStore(store.db_path).operations()  # the schema is checked when a store opens
 
 
 def test_default_store_lives_in_the_app_data_dir(app_home: Path):

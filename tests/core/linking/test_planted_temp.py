@@ -14,10 +14,9 @@ import pytest
 
 from app.core.installs import Environment, recognize
 from app.core.installs.records import Folder
-from app.core.library.naming import is_temp_name, temp_path_for
-from app.core.library.tempfiles import TempFile, sweep_abandoned
 from app.core.linking import apply_plan, plan_links
 from app.core.linking.plan import ACTION_CREATE, ACTION_ERROR
+from app.core.publish import exclusive_temp, is_temp_name, sweep_abandoned, temp_path_for
 from tests.core.installs import trees
 
 
@@ -53,7 +52,7 @@ def test_a_foreign_temp_name_gets_another_exclusive_name(tmp_path):
     final = tmp_path / "vae.safetensors"
     planted = temp_path_for(final)
     planted.write_bytes(b"planted")
-    with TempFile(final) as temp:
+    with exclusive_temp(final) as temp:
         assert temp.path != planted and is_temp_name(temp.path.name)
         os.write(temp.fd, b"ours")
         temp.publish()
@@ -65,21 +64,21 @@ def test_a_foreign_temp_name_gets_another_exclusive_name(tmp_path):
 def test_a_long_name_beside_a_planted_temp_still_fits(tmp_path):
     final = tmp_path / ("v" * 240 + ".safetensors")
     temp_path_for(final).write_bytes(b"planted")
-    with TempFile(final) as temp:
+    with exclusive_temp(final) as temp:
         assert len(os.fsencode(temp.path.name)) <= 255
         assert temp.path != temp_path_for(final)
 
 
 def test_unpublished_temp_is_removed_but_not_a_file_that_replaced_it(tmp_path):
     final = tmp_path / "vae.safetensors"
-    with TempFile(final) as temp:
+    with exclusive_temp(final) as temp:
         os.unlink(temp.path)
         temp.path.write_bytes(b"put there while we wrote")  # another file now holds the name
     assert temp.path.read_bytes() == b"put there while we wrote"
 
 
 def test_sweep_removes_only_the_apps_own_abandoned_temps(tmp_path):
-    crashed = TempFile(tmp_path / "a.safetensors").__enter__()
+    crashed = exclusive_temp(tmp_path / "a.safetensors").__enter__()
     crashed.close()  # as if killed: unlocked, still on disk, still recorded
     planted = tmp_path / ".b.safetensors.vaem-tmp"
     planted.write_bytes(b"planted")

@@ -105,3 +105,15 @@ def test_a_link_deleted_by_hand_is_forgotten(library_file, a1111, store):
     outcome = unlink([result.created[0].dest], store=store).outcomes[0]
     assert (outcome.removed, outcome.reason) == (False, "already gone")
     assert store.active_links() == []
+
+
+def test_the_link_only_undo_refuses_an_operation_that_did_more(library_file, a1111, store):
+    from app.core.operations.journal import Journal, OperationKind, Step
+
+    journal = Journal(store.db_path)
+    op = journal.begin(OperationKind.SET_DEFAULT, "make it the default")
+    journal.add_step(op, Step("config-value", {"key": "sd_vae"}))
+    with pytest.raises(UserError, match="did more than make links"):
+        undo(op, store=store)
+    record = journal.get(op)
+    assert record is not None and record.undone_at is None
