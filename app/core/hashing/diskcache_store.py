@@ -16,6 +16,7 @@ import logging
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 from app.core.hashing.plain_pickle import MAX_PICKLE_BYTES, UnsafePickle, loads_plain
 
@@ -55,7 +56,7 @@ def read_store(directory: Path) -> dict[str, object]:
     return _decode_rows(rows, db)
 
 
-def _decode_rows(rows: list[tuple], db: Path) -> dict[str, object]:
+def _decode_rows(rows: list[tuple[Any, ...]], db: Path) -> dict[str, object]:  # sqlite3 rows
     now = time.time()
     entries: dict[str, object] = {}
     for key, raw, expire_time, mode, filename, value in rows:

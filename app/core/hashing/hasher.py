@@ -22,7 +22,7 @@ import struct
 from collections.abc import Callable
 from io import FileIO
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from blake3 import blake3 as Blake3
 
@@ -43,6 +43,20 @@ _BUFFERS = 4
 
 if TYPE_CHECKING:
     from hashlib import _Hash
+
+
+class Hasher(Protocol):
+    """What hashes one file: :func:`hash_file`, or a stand-in that reuses known hashes."""
+
+    def __call__(
+        self,
+        path: Path,
+        /,
+        *,
+        progress: ProgressCallback = ...,
+        cancel: CancelToken | None = ...,
+        blake3: bool = ...,
+    ) -> FileHashes: ...
 
 
 def autov2(sha256: str) -> str:

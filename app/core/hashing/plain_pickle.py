@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import pickle
+from typing import NoReturn
 
 MAX_PICKLE_BYTES = 1 << 20
 _LEAVES = (str, int, float, bool, type(None))
@@ -21,10 +22,10 @@ class UnsafePickle(ValueError):
 
 
 class _PlainUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str):  # noqa: D102 - refuses every global
+    def find_class(self, module: str, name: str) -> NoReturn:  # noqa: D102 - refuses every global
         raise UnsafePickle(f"pickle refers to {module}.{name}; refused")
 
-    def persistent_load(self, pid):  # noqa: D102 - no persistent ids in plain data
+    def persistent_load(self, pid: object) -> NoReturn:  # noqa: D102 - no persistent ids
         raise UnsafePickle("pickle uses persistent ids; refused")
 
 
@@ -55,8 +56,8 @@ def _check_plain(value: object) -> None:
         if id(item) in seen:
             continue
         seen.add(id(item))
-        if type(item) is dict:
+        if isinstance(item, dict):  # exactly dict or list: checked above
             stack.extend(item.keys())
             stack.extend(item.values())
-        else:
+        elif isinstance(item, list):
             stack.extend(item)

@@ -9,6 +9,7 @@ goes first (a fresh download is what the user is looking at), then the smallest
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import logging
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import Cancelled
-from app.core.hashing.hasher import hash_file
+from app.core.hashing.hasher import Hasher, hash_file
 from app.core.hashing.records import FileHashes
 from app.core.tasks import CancelToken
 
@@ -40,7 +41,6 @@ class HashJob:
 ResultCallback = Callable[[HashJob, "FileHashes | None", "Exception | None"], None]
 # (job, bytes read so far, the file's size): after each block, from the worker thread.
 JobProgressCallback = Callable[[HashJob, int, "int | None"], None]
-Hasher = Callable[..., FileHashes]
 
 
 def job_order(job: HashJob) -> tuple[float, int, str]:
@@ -157,18 +157,21 @@ class HashScheduler:
 
     def _drain(self, disk: str) -> None:
         while (job := self._next_job(disk)) is not None:
-            # Passed only when someone listens: a hasher with its own progress keeps it.
-            extra: dict[str, Callable[[int, int | None], None]] = {}
-            if (on_progress := self._on_progress) is not None:
-                extra["progress"] = lambda done, total, j=job: on_progress(j, done, total)
             try:
-                hashes = self._hasher(job.path, cancel=self._cancel, blake3=self._blake3, **extra)
+                hashes = self._hash(job)
             except Cancelled:
                 continue
             except Exception as exc:  # any failure is this file's result, not the worker's end
                 self._report(job, None, exc)
             else:
                 self._report(job, hashes, None)
+
+    def _hash(self, job: HashJob) -> FileHashes:
+        # Progress is passed only when someone listens: a hasher with its own keeps it.
+        if (on_progress := self._on_progress) is None:
+            return self._hasher(job.path, cancel=self._cancel, blake3=self._blake3)
+        progress = functools.partial(on_progress, job)
+        return self._hasher(job.path, cancel=self._cancel, blake3=self._blake3, progress=progress)
 
     def _report(self, job: HashJob, hashes: FileHashes | None, error: Exception | None) -> None:
         try:

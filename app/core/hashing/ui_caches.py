@@ -66,17 +66,38 @@ class CacheEntry:
 
 
 def load_ui_cache(root: Path) -> list[CacheEntry]:
-    """Every "hashes" entry in the A1111/Forge/reForge/SD.Next caches under ``root``."""
+    """Every "hashes" entry in the A1111/Forge/reForge/SD.Next caches of the install at ``root``.
+
+    A1111 keeps its cache in its data folder (``modules/cache.py``: ``cache.json``
+    up to 1.8, the ``cache/`` diskcache folder from 1.9), which ``--data-dir`` moves
+    (``paths_internal.py``); titles are then relative to ``<data dir>/models``.
+    """
     entries: list[CacheEntry] = []
-    json_files = ((root / "cache.json", "a1111"), (root / "data" / "cache.json", "sdnext"))
-    for json_file, label in json_files:
-        entries += _entries(_json_hashes(json_file), f"{label} {json_file}", root)
-    store = root / "cache" / "hashes"
-    entries += _entries(read_store(store), f"a1111-diskcache {store}", root)
+    for base in data_dirs(root):
+        json_files = ((base / "cache.json", "a1111"), (base / "data" / "cache.json", "sdnext"))
+        for json_file, label in json_files:
+            entries += _entries(_json_hashes(json_file), f"{label} {json_file}", base)
+        store = base / "cache" / "hashes"
+        entries += _entries(read_store(store), f"a1111-diskcache {store}", base)
     return entries
 
 
-def _json_hashes(json_file: Path) -> dict:
+def data_dirs(root: Path) -> list[Path]:
+    """``root``, and the ``--data-dir`` its launcher script sets when that is elsewhere."""
+    from app.core.installs.listing import path_key, resolve_under
+    from app.core.installs.webui_args import launch_flags
+
+    try:
+        flag = launch_flags(root).get("--data-dir")
+    except (OSError, ValueError):
+        flag = None
+    if flag is None:
+        return [root]
+    data = resolve_under(root, flag.value)
+    return [root] if path_key(data) == path_key(root) else [root, data]
+
+
+def _json_hashes(json_file: Path) -> dict[str, object]:
     if not json_file.is_file():
         return {}
     try:
@@ -91,7 +112,7 @@ def _json_hashes(json_file: Path) -> dict:
     return section if isinstance(section, dict) else {}
 
 
-def _entries(section: dict, source: str, root: Path) -> list[CacheEntry]:
+def _entries(section: dict[str, object], source: str, root: Path) -> list[CacheEntry]:
     entries = []
     for title, value in section.items():
         if not isinstance(title, str) or not isinstance(value, dict):

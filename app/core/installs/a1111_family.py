@@ -20,7 +20,14 @@ from app.core.installs.listing import (
     resolve_under,
     unique_folders,
 )
-from app.core.installs.records import KIND_A1111, KIND_FORGE, KIND_REFORGE, Folder, Install
+from app.core.installs.records import (
+    KIND_A1111,
+    KIND_FORGE,
+    KIND_REFORGE,
+    Folder,
+    Install,
+    InstallKind,
+)
 from app.core.installs.webui_args import Flag, launch_flags
 
 A1111_MARKERS = (
@@ -32,7 +39,7 @@ WRAPPER_MARKERS = "webui/webui.py + system/ + run.bat (one-click package)"
 AKI_LAUNCHERS = ("A绘世启动器.exe", "A启动器.exe")
 
 
-def classify(listing: Listing) -> tuple[str, str | None, str] | None:
+def classify(listing: Listing) -> tuple[InstallKind, str | None, str] | None:
     """(kind, version, which markers decided) for an A1111-family root, else None."""
     if not (listing.has_files("webui.py", "launch.py") and listing.has_dirs("modules")):
         return None

@@ -15,6 +15,7 @@ date like 2024-13-45), makes the file count as unreadable: no folders from it.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
@@ -51,7 +52,7 @@ class _BoundedLoader(yaml.SafeLoader):
         if self._nodes > MAX_YAML_NODES:
             raise YamlLimitError(f"more than {MAX_YAML_NODES:,} nodes (with merged keys)")
 
-    def compose_node(self, parent, index):  # noqa: ANN001, ANN201 (PyYAML's signature)
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         self._count(1)
         self._enter("nodes")
         try:
@@ -59,7 +60,7 @@ class _BoundedLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
-    def flatten_mapping(self, node) -> None:  # noqa: ANN001 (a yaml MappingNode)
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
         self._enter("merge keys")
         try:
             super().flatten_mapping(node)
@@ -74,7 +75,8 @@ def load_yaml(text: str) -> object | None:
         return None
     loader = _BoundedLoader(text)
     try:
-        return loader.get_single_data()
+        data: object = loader.get_single_data()
+        return data
     # ValueError/OverflowError: int("9" * 5000), a date like 2024-13-45, inside PyYAML.
     except (yaml.YAMLError, ValueError, OverflowError, TypeError):
         return None
@@ -96,7 +98,9 @@ def read_model_paths(yaml_file: Path, kind: str) -> list[tuple[Folder, bool]]:
     return out[:MAX_PATHS]
 
 
-def _section_paths(yaml_file: Path, section: str, body: dict, kind: str) -> list[Folder]:
+def _section_paths(
+    yaml_file: Path, section: str, body: Mapping[object, object], kind: str
+) -> list[Folder]:
     here = yaml_file.parent
     base = body.get("base_path")
     base_path = None

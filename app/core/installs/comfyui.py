@@ -9,6 +9,7 @@ Model folders are ``<base>/models/vae`` plus every ``vae`` entry of
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from app.core.installs.base import Recognizer, ScanContext, prefixed
@@ -65,7 +66,12 @@ def _until_next_flag(tokens: list[str]) -> list[str]:
     return out
 
 
-def install_at(root: Path, base: Folder | None = None, configs=(), source: str = "") -> Install:
+def install_at(
+    root: Path,
+    base: Folder | None = None,
+    configs: Sequence[tuple[Path, str]] = (),
+    source: str = "",
+) -> Install:
     """Build the install for a ComfyUI code root with optional launcher redirects."""
     base_path = base.path if base else root
     how = f"{base.source} + " if base else "default "
@@ -76,7 +82,8 @@ def install_at(root: Path, base: Folder | None = None, configs=(), source: str =
     yamls = [root / "extra_model_paths.yaml"] + [p for p, _ in configs]
     found: dict[str, list[Folder]] = {}
     for kind, default in defaults.items():
-        front, back = [], []
+        front: list[Folder] = []
+        back: list[Folder] = []
         for yaml_file in yamls:
             for f, is_default in read_model_paths(yaml_file, kind):
                 (front if is_default else back).append(f)

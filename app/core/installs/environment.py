@@ -141,7 +141,7 @@ def _fixed_drives() -> list[Path]:
     """Local fixed drives only: probing network or empty removable drives can hang."""
     import ctypes
 
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]  # Windows-only attribute
     mask = kernel32.GetLogicalDrives()
     drives = []
     for i, letter in enumerate(string.ascii_uppercase):

@@ -9,6 +9,7 @@ Fooocus folder, which the launcher makes the working directory.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from app.core.installs.base import Recognizer, ScanContext, prefixed
@@ -31,11 +32,13 @@ def _version(root: Path) -> str | None:
     return m.group(1) if m else None
 
 
-def _configured(root: Path, ctx: ScanContext, cfg: dict, key: str, default: str) -> list[Folder]:
+def _configured(
+    root: Path, ctx: ScanContext, cfg: Mapping[str, object], key: str, default: str
+) -> list[Folder]:
     """Env var, then config.txt (existing folders only), then the default folder."""
     candidates: list[tuple[str, str]] = []
-    if value := ctx.env.vars.get(key):
-        candidates.append((value, f"${key}"))
+    if env_value := ctx.env.vars.get(key):
+        candidates.append((env_value, f"${key}"))
     value = cfg.get(key)
     values = value if isinstance(value, list) else [value]
     candidates += [(v, f"config.txt {key}") for v in values if isinstance(v, str) and v.strip()]

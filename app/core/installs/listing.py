@@ -51,7 +51,7 @@ class Listing:
         return (self.path / relative).exists()
 
 
-def _is_dir(entry: os.DirEntry) -> bool:
+def _is_dir(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_dir()
     except OSError:
@@ -119,7 +119,7 @@ def read_head(path: Path, size: int) -> str:
         return ""
 
 
-def read_json(path: Path) -> dict | None:
+def read_json(path: Path) -> dict[str, object] | None:
     """A JSON object from ``path``, or None when absent, not an object, nested or huge."""
     text = read_text(path)
     if text is None:

@@ -8,18 +8,36 @@ webui-user.bat line 5") and fix the right file when it is wrong.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
-KIND_A1111 = "a1111"
-KIND_FORGE = "forge"
-KIND_REFORGE = "reforge"
-KIND_SDNEXT = "sdnext"
-KIND_COMFYUI = "comfyui"
-KIND_COMFYUI_DESKTOP = "comfyui-desktop"
-KIND_INVOKEAI = "invokeai"
-KIND_FOOOCUS = "fooocus"
-KIND_SWARMUI = "swarmui"
-KIND_STABILITY_MATRIX = "stability-matrix"
+
+class InstallKind(StrEnum):
+    """Which UI an install is (``app.core.inspection.vae_families.facts`` spells them too)."""
+
+    A1111 = "a1111"
+    FORGE = "forge"
+    REFORGE = "reforge"
+    SDNEXT = "sdnext"
+    COMFYUI = "comfyui"
+    COMFYUI_DESKTOP = "comfyui-desktop"
+    INVOKEAI = "invokeai"
+    FOOOCUS = "fooocus"
+    SWARMUI = "swarmui"
+    STABILITY_MATRIX = "stability-matrix"
+
+
+# The old names (StrEnum members equal their strings).
+KIND_A1111 = InstallKind.A1111
+KIND_FORGE = InstallKind.FORGE
+KIND_REFORGE = InstallKind.REFORGE
+KIND_SDNEXT = InstallKind.SDNEXT
+KIND_COMFYUI = InstallKind.COMFYUI
+KIND_COMFYUI_DESKTOP = InstallKind.COMFYUI_DESKTOP
+KIND_INVOKEAI = InstallKind.INVOKEAI
+KIND_FOOOCUS = InstallKind.FOOOCUS
+KIND_SWARMUI = InstallKind.SWARMUI
+KIND_STABILITY_MATRIX = InstallKind.STABILITY_MATRIX
 
 KIND_LABELS = {
     KIND_A1111: "AUTOMATIC1111 WebUI",
@@ -64,7 +82,7 @@ class Folder:
 class Install:
     """One recognised UI install; ``vae_dirs[0]`` is where linking puts files."""
 
-    kind: str
+    kind: InstallKind
     root: Path
     version: str | None
     vae_dirs: tuple[Folder, ...]

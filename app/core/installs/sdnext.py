@@ -9,6 +9,7 @@ deciding where that config and the models live (ui-layouts.md §4.2).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from app.core.installs.base import Recognizer, ScanContext
@@ -21,7 +22,7 @@ from app.core.installs.listing import (
     unique_folders,
 )
 from app.core.installs.records import KIND_SDNEXT, Folder, Install
-from app.core.installs.webui_args import launch_flags
+from app.core.installs.webui_args import Flag, launch_flags
 
 MARKERS = "webui.py + launch.py + installer.py + modules/, no modules_forge/"
 
@@ -31,7 +32,7 @@ def _version(root: Path) -> str | None:
     return m.group(1) if m and m.group(1) != "dev" else None
 
 
-def _data_dir(root: Path, ctx: ScanContext, flags: dict) -> tuple[Path, str]:
+def _data_dir(root: Path, ctx: ScanContext, flags: Mapping[str, Flag]) -> tuple[Path, str]:
     if f := flags.get("--data-dir"):
         return resolve_under(root, f.value), f.describe()
     if value := ctx.env.vars.get("SD_DATADIR"):
@@ -39,17 +40,24 @@ def _data_dir(root: Path, ctx: ScanContext, flags: dict) -> tuple[Path, str]:
     return root, ""
 
 
-def _models_dir(data: Path, data_how: str, ctx: ScanContext, flags: dict, cfg: dict):
+def _models_dir(
+    data: Path,
+    data_how: str,
+    ctx: ScanContext,
+    flags: Mapping[str, Flag],
+    cfg: Mapping[str, object],
+) -> tuple[Path, str]:
     if f := flags.get("--models-dir"):
         return resolve_under(data, f.value), f.describe() + " + "
     if value := ctx.env.vars.get("SD_MODELSDIR"):
         return resolve_under(data, value), "$SD_MODELSDIR + "
-    if isinstance(cfg.get("models_dir"), str) and cfg["models_dir"]:
-        return resolve_under(data, cfg["models_dir"]), "config.json models_dir + "
+    configured = cfg.get("models_dir")
+    if isinstance(configured, str) and configured:
+        return resolve_under(data, configured), "config.json models_dir + "
     return data / "models", (f"{data_how} + models/" if data_how else "default models/")
 
 
-def _configured(root: Path, cfg: dict, key: str, default: Folder) -> Folder:
+def _configured(root: Path, cfg: Mapping[str, object], key: str, default: Folder) -> Folder:
     value = cfg.get(key)
     if isinstance(value, str) and value.strip():
         return folder(resolve_under(root, value), f"config.json {key}")

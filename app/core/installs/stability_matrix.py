@@ -10,6 +10,7 @@ noted on its folder (ui-layouts.md §9).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path, PureWindowsPath
 
 from app.core.bounded_json import BoundedJsonError, load_path_bounded
@@ -42,7 +43,7 @@ def _text(value: object) -> str | None:
     return value
 
 
-def _read_settings(path: Path) -> tuple[dict, str | None]:
+def _read_settings(path: Path) -> tuple[dict[str, object], str | None]:
     """settings.json as an object, or ``{}`` and why it was ignored (never raises)."""
     try:
         data = load_path_bounded(path, max_bytes=MAX_CONFIG_BYTES, max_depth=SETTINGS_MAX_DEPTH)
@@ -55,7 +56,7 @@ def _read_settings(path: Path) -> tuple[dict, str | None]:
     return data, None
 
 
-def _models(root: Path, settings: dict) -> tuple[Path | None, str]:
+def _models(root: Path, settings: Mapping[str, object]) -> tuple[Path | None, str]:
     """The shared models folder; None (and why) for an override no app may write into."""
     override = _text(settings.get("ModelDirectoryOverride"))
     if override is not None:
@@ -67,7 +68,7 @@ def _models(root: Path, settings: dict) -> tuple[Path | None, str]:
     return root / "Models", "shared Models/"
 
 
-def _type_notes(settings: dict) -> list[str]:
+def _type_notes(settings: Mapping[str, object]) -> list[str]:
     """What in a readable settings.json is of the wrong type and so is ignored."""
     notes = []
     override = settings.get("ModelDirectoryOverride")
@@ -84,13 +85,13 @@ def _type_notes(settings: dict) -> list[str]:
     return notes
 
 
-def _package_entries(settings: dict) -> list[dict]:
+def _package_entries(settings: Mapping[str, object]) -> list[dict[str, object]]:
     """``InstalledPackages`` objects; anything but a list of objects counts as none."""
     packages = settings.get("InstalledPackages")
     return [p for p in packages if isinstance(p, dict)] if isinstance(packages, list) else []
 
 
-def _packages(root: Path, settings: dict) -> list[tuple[Path, str]]:
+def _packages(root: Path, settings: Mapping[str, object]) -> list[tuple[Path, str]]:
     """Package folders with a label: settings.json entries, then unlisted Packages/*."""
     out: dict[Path, str] = {}
     for pkg in _package_entries(settings):

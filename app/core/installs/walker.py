@@ -47,7 +47,7 @@ if sys.platform == "darwin":
     SKIP_NAMES |= {"library"}
 _REPARSE_POINT = 0x400
 
-ListDir = Callable[[Path], Iterable[os.DirEntry]]
+ListDir = Callable[[Path], Iterable[os.DirEntry[str]]]
 
 
 @dataclass
@@ -60,7 +60,7 @@ class ScanReport:
     folders_listed: int = 0
 
 
-def _is_link(entry: os.DirEntry) -> bool:
+def _is_link(entry: os.DirEntry[str]) -> bool:
     """Symlink, or (Windows) a junction: both can form loops."""
     if entry.is_symlink():
         return True
@@ -70,13 +70,15 @@ def _is_link(entry: os.DirEntry) -> bool:
     return False
 
 
-def _wanted(entry: os.DirEntry) -> bool:
+def _wanted(entry: os.DirEntry[str]) -> bool:
     name = entry.name
     return not name.startswith(".") and name.lower() not in SKIP_NAMES
 
 
 class _Walk:
-    def __init__(self, ctx: ScanContext, deadline: float, cancel, list_dir: ListDir) -> None:
+    def __init__(
+        self, ctx: ScanContext, deadline: float, cancel: CancelToken | None, list_dir: ListDir
+    ) -> None:
         self.ctx, self.deadline, self.cancel, self.list_dir = ctx, deadline, cancel, list_dir
         self.report = ScanReport(skipped=ctx.skipped)
         self.followed: set[str] = set()
@@ -107,9 +109,9 @@ class _Walk:
                 if child_real is not None:
                     stack.append((Path(entry.path), depth + 1, child_real))
 
-    def _visit(self, path: Path) -> list[os.DirEntry] | None:
+    def _visit(self, path: Path) -> list[os.DirEntry[str]] | None:
         """Recognise ``path``; return the sub-folders to descend into (None: stop here)."""
-        dirs: list[os.DirEntry] = []
+        dirs: list[os.DirEntry[str]] = []
         files: list[str] = []
         try:
             for entry in self.list_dir(path):
@@ -132,7 +134,7 @@ class _Walk:
             return None
         return sorted((e for e in dirs if _wanted(e)), key=lambda e: e.name)
 
-    def _child_real(self, entry: os.DirEntry, parent_real: str) -> str | None:
+    def _child_real(self, entry: os.DirEntry[str], parent_real: str) -> str | None:
         """The child's real path, or None when following it would loop or repeat."""
         if not _is_link(entry):
             return os.path.join(parent_real, os.path.normcase(entry.name))
@@ -144,7 +146,7 @@ class _Walk:
         return real
 
 
-def _entry_is_dir(entry: os.DirEntry) -> bool:
+def _entry_is_dir(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_dir()
     except OSError:

@@ -9,6 +9,7 @@ keeps the last occurrence, so COMMANDLINE_ARGS wins over them.
 
 from __future__ import annotations
 
+import io
 import os
 import shlex
 from dataclasses import dataclass
@@ -45,7 +46,8 @@ class _Token:
 
 def split_posix(value: Traced) -> list[_Token]:
     """``shlex.split(posix=True)`` that also keeps each token's raw text and line."""
-    lex = shlex.shlex(value.text, posix=True)
+    stream = io.StringIO(value.text)  # what shlex wraps a string in; kept for tell()
+    lex = shlex.shlex(stream, posix=True)
     lex.whitespace_split = True
     lex.commenters = ""
     tokens: list[_Token] = []
@@ -58,7 +60,7 @@ def split_posix(value: Traced) -> list[_Token]:
         if token is None:
             break
         start = len(value.text) - len(value.text[pos:].lstrip()) if pos < len(value.text) else pos
-        end = lex.instream.tell()
+        end = stream.tell()
         pos = end
         if end > start and value.text[end - 1].isspace():
             end -= 1

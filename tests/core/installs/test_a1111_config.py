@@ -40,7 +40,12 @@ def test_sets_sd_vae_keeps_other_keys_and_backs_up(tmp_path: Path) -> None:
     change = set_default_vae(install, vae)
 
     data = json.loads((root / "config.json").read_text(encoding="utf-8"))
-    assert data == {"sd_vae": "my-vae.safetensors", "CLIP_stop_at_last_layers": 2, "名字": "值"}
+    assert data == {
+        "sd_vae": "my-vae.safetensors",
+        "CLIP_stop_at_last_layers": 2,
+        "名字": "值",
+        "quicksettings_list": ["sd_model_checkpoint", "sd_vae"],  # A1111's default + the VAE
+    }
     assert change.old_value == "Automatic" and change.new_value == "my-vae.safetensors"
     assert change.backup is not None and BACKUP_INFIX in change.backup.name
     assert json.loads(change.backup.read_text(encoding="utf-8"))["sd_vae"] == "Automatic"

@@ -96,6 +96,20 @@ def _vae_in(root: Path) -> Path:
     return vae
 
 
+def _surrogate_beside_raw_unicode(folder: Path) -> Path:
+    """A lone surrogate escape in a file that also holds raw UTF-8: no layout can keep both."""
+    root = hh.build_a1111_surrogate_config(folder)
+    (root / "config.json").write_text('{"sd_vae": "Automatic", "名": "\\ud800"}', "utf-8")
+    return root
+
+
+def test_a_lone_surrogate_in_an_all_ascii_file_is_written_back_as_the_same_escape(tmp_path):
+    root = hh.build_a1111_surrogate_config(tmp_path)
+    set_default_vae(install_at(root), _vae_in(root))
+    text = (root / "config.json").read_text("ascii")
+    assert '"note": "\\ud800"' in text and '"sd_vae": "mine.safetensors"' in text
+
+
 @pytest.mark.parametrize(
     ("build", "words"),
     [
@@ -103,7 +117,7 @@ def _vae_in(root: Path) -> Path:
         (hh.build_a1111_huge_number_config, "5,000-digit number"),
         (hh.build_a1111_huge_config, "larger than 8,388,608 bytes"),
         (hh.build_a1111_list_config, "not a JSON object"),
-        (hh.build_a1111_surrogate_config, "not valid Unicode"),
+        (_surrogate_beside_raw_unicode, "not valid Unicode"),
     ],
     ids=["nested", "5000-digits", "9-MiB", "list", "lone-surrogate"],
 )
