@@ -23,8 +23,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def download_command(args: argparse.Namespace) -> int:
     """Download with progress on stderr, verify, and catalog the file as it landed."""
-    from app.core.catalog.ingest import catalog_known_file
     from app.core.downloads import download_command_result, format_progress
+    from app.core.downloads.catalog import catalog_download
 
     app_state()
     known = registry()
@@ -33,7 +33,7 @@ def download_command(args: argparse.Namespace) -> int:
     if progress is not None:
         print(file=sys.stderr)
     with catalog() as store:
-        catalog_known_file(store, result.path, result.hashes, registry=known)
+        catalog_download(result, store, known)
     print_json(result.to_json()) if args.json else print_fields(result.to_json())
     return EXIT_OK
 

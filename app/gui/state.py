@@ -8,31 +8,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.gui.settings import library_checkpoint_dir, library_folder, library_vae_dir
+from app.gui.settings import library_folder
 from app.gui.snapshot import Snapshot, build_snapshot
 from app.gui.tasks import UNIT_BYTES, Lane, Task, TaskRunner
+from app.gui.window_options import WindowOptions
 
 if TYPE_CHECKING:  # the installs package walks disks: import it in workers only
     from app.core.installs.records import Install
-
-
-@dataclass(frozen=True)
-class WindowOptions:
-    """How the window finds things: ``search_roots=None`` searches this computer.
-
-    Tests and the self-test pass ``search_roots=[]`` (only installs added by hand)
-    so nothing outside their temporary folders is read.
-    """
-
-    search_roots: Sequence[Path] | None = None
-    extra_scan_roots: Sequence[Path] = field(default_factory=tuple)
-    auto_start: bool = True
 
 
 class AppState(QObject):
@@ -67,15 +54,11 @@ class AppState(QObject):
 
         def work(progress, cancel) -> Snapshot:
             from app.core.linking.records import LinkStore
-            from app.core.paths import app_paths
-            from app.core.registry import load_registry
 
-            paths = app_paths().ensure()
             with open_catalog() as catalog:
                 entries = catalog.entries()
             links = LinkStore().active_links()
-            registry = load_registry(paths.user_registry)
-            return build_snapshot(entries, installs, links, registry, library_folder())
+            return build_snapshot(entries, installs, links, load_app_registry(), library_folder())
 
         self._reload_task = self.runner.submit(
             self.tr("Reading the catalog"), work, on_done=self._on_reload_done, visible=False
@@ -103,11 +86,11 @@ class AppState(QObject):
         )
 
     def scan_roots(self, installs: Sequence[Install] | None = None) -> list[Path]:
-        """The library, extra roots and every install's model folders (reads settings: worker)."""
-        roots = [library_vae_dir(), library_checkpoint_dir(), *self.options.extra_scan_roots]
-        for install in self.installs if installs is None else installs:
-            roots += [f.path for f in (*install.vae_dirs, *install.checkpoint_dirs)]
-        return list(dict.fromkeys(roots))
+        """The library, every install's model folders and extra roots (reads disk: worker)."""
+        from app.core.catalog.roots import default_scan_roots
+
+        found = self.installs if installs is None else installs
+        return default_scan_roots(found, self.options.extra_scan_roots)
 
     def rescan(self, roots: Sequence[Path] | None = None) -> Task:
         """Catalog the library and every install's model folders; hashing follows separately."""
@@ -116,9 +99,10 @@ class AppState(QObject):
 
         def work(progress, cancel):
             from app.core.catalog.scanner import scan
+            from app.core.library.layout import ensure_library
+            from app.core.library.settings import library_root
 
-            for folder in (library_vae_dir(), library_checkpoint_dir()):
-                folder.mkdir(parents=True, exist_ok=True)
+            ensure_library(library_root())  # as `scan` does: folders and marker, or UserError
             targets = list(roots) if roots is not None else self.scan_roots(installs)
             existing = [r for r in targets if Path(r).exists()]
             with open_catalog() as catalog:
@@ -132,7 +116,8 @@ class AppState(QObject):
             self.reload()
             self.hash_pending()
 
-        return self.runner.submit(self.tr("Scanning model folders"), work, lane=Lane.WRITER,
+        # Bulk: a scan may read thousands of headers; user actions keep their own lane.
+        return self.runner.submit(self.tr("Scanning model folders"), work, lane=Lane.BULK,
                                   on_done=done)  # fmt: skip
 
     def hash_pending(self) -> Task:
@@ -153,7 +138,7 @@ class AppState(QObject):
         task = self.runner.submit(
             self.tr("Hashing new files"),
             work,
-            lane=Lane.WRITER,
+            lane=Lane.BULK,  # gigabytes to read: never in front of a link or an import
             unit=UNIT_BYTES,
             current_title=self.tr("Hashing {name}"),
         )
@@ -211,8 +196,7 @@ def open_catalog():
 
 
 def load_app_registry():
-    """The shipped registry plus the user's additions."""
-    from app.core.paths import app_paths
-    from app.core.registry import load_registry
+    """The shipped registry plus the user's additions (:func:`app.core.registry.app_registry`)."""
+    from app.core.registry import app_registry
 
-    return load_registry(app_paths().user_registry)
+    return app_registry()

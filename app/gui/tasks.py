@@ -1,10 +1,12 @@
 """Run core calls off the GUI thread and hear back on it.
 
-Every long call (scan, hash, link, download bookkeeping, decode) goes through
-:meth:`TaskRunner.submit`. The call runs on a named lane, a thread pool sized
-for what it touches, and its outcome comes back as a signal on the GUI thread:
-``succeeded(result)``, ``failed(exception)`` or ``cancelled()``, always exactly
-one, then ``ended``. Nothing raised in a worker is lost or reaches Qt.
+Every long call (scan, hash, link, each download and the queue's bookkeeping,
+decode) goes through :meth:`TaskRunner.submit`: this is the one owner of
+background work in the window. The call runs on a named lane, a thread pool
+sized for what it touches (user actions never wait behind bulk work), and its
+outcome comes back as a signal on the GUI thread: ``succeeded(result)``,
+``failed(exception)`` or ``cancelled()``, always exactly one, then ``ended``.
+Nothing raised in a worker is lost or reaches Qt.
 
 Workers never touch widgets. They report progress by storing a number in the
 task (and, through ``progress.current(name)``, the file in hand); the runner's
@@ -34,19 +36,59 @@ Work = Callable[[ProgressCallback, CancelToken], Any]
 
 
 class Lane(enum.Enum):
-    """Where a task runs; the sizes are the point, see :class:`TaskRunner`."""
+    """Where a task runs; the sizes are the point, see :data:`LANE_SIZES`."""
 
+    USER = "user"
     IO = "io"
-    WRITER = "writer"
+    BULK = "bulk"
+    NET = "net"
     GPU = "gpu"
+    WRITER = "user"  # the old name: an alias of USER (what ran there were user actions)
 
 
-# File reads overlap well two at a time on one disk; more only thrash it.
-# One writer keeps catalog transactions and link/copy operations in order.
-# One GPU lane: two decodes at once would double the memory a VAE needs.
-LANE_SIZES = {Lane.IO: 2, Lane.WRITER: 1, Lane.GPU: 1}
+# Picard's ``_init_threads`` (picard/tagger.py): all pools in one place, and a small
+# priority lane for what the user waits on, so no click queues behind bulk work.
+LANE_SIZES = {
+    # Actions the user is waiting on (link, unlink, set default, import, remove, rename,
+    # settings save, the download queue's bookkeeping): one at a time keeps file and
+    # link operations in the order they were asked for, and nothing bulk ever runs here.
+    Lane.USER: 1,
+    # Catalog reads, discovery, inspections: reads overlap well two at a time on one
+    # disk; more only thrash it.
+    Lane.IO: 2,
+    # Scans and background hashing: one pass at a time (a second hash pass would read
+    # the same pending files again; the hash scheduler already runs one reader per
+    # disk inside it). Its catalog writes are short transactions that SQLite's write
+    # lock (BEGIN IMMEDIATE, WAL) serializes with the user lane's, never held across
+    # a hash, so a link waits at most one batch commit.
+    Lane.BULK: 1,
+    # Download jobs: network-bound, minutes long; sized to the queue's own limit when
+    # it opens (:meth:`TaskRunner.resize_lane`), so a job marked running really runs.
+    Lane.NET: 2,
+    # One GPU lane: two decodes at once would double the memory a VAE needs.
+    Lane.GPU: 1,
+}
 
-QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+
+class TaskState(enum.StrEnum):
+    """Where a task is in its life; equal to the old strings ("queued", "done", ...)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+# The old module constants, kept so existing callers read the same.
+QUEUED, RUNNING, DONE, FAILED, CANCELLED = (
+    TaskState.QUEUED,
+    TaskState.RUNNING,
+    TaskState.DONE,
+    TaskState.FAILED,
+    TaskState.CANCELLED,
+)
+FINISHED_STATES = (TaskState.DONE, TaskState.FAILED, TaskState.CANCELLED)
 UNIT_ITEMS, UNIT_BYTES = "items", "bytes"
 
 # Weight of the newest speed sample: about the last two seconds count at 200 ms ticks.
@@ -118,19 +160,27 @@ class Task(QObject):
         visible: bool = True,
         unit: str = UNIT_ITEMS,
         current_title: str = "",
+        shown_as: object | None = None,
+        quiet: bool = False,
         parent=None,
     ) -> None:
         super().__init__(parent)
         self.title = title
         self.lane = lane
         self.visible = visible
+        # Bookkeeping of a few milliseconds (the download queue's file): not listed and
+        # not counted as work in the status bar either, where it would only flicker.
+        self.quiet = quiet
+        # The panel row that stands for this task when it is not its own row: a
+        # download keeps one item across the tasks its pauses and resumes run as.
+        self.shown_as = shown_as
         self.unit = unit
         self.current_title = current_title  # "Hashing {name}": the title once a file is named
         self.current = ""  # written by the worker through TaskProgress.current
         self.rate = ProgressRate()
         self.sticky = False  # a finished row stays listed until dismissed (results to read)
         self.token = CancelToken()
-        self.state = QUEUED
+        self.state = TaskState.QUEUED
         self.detail = ""  # one short line for the task's row
         self.details = ""  # the whole story (per-file results), the row's tooltip
         self.error: BaseException | None = None
@@ -139,7 +189,9 @@ class Task(QObject):
         self.started_at: float | None = None
         self._work = work
         self._progress: tuple[int, int | None] = (0, None)
-        self._finished_in_worker.connect(self._on_worker_finished, Qt.QueuedConnection)
+        self._finished_in_worker.connect(
+            self._on_worker_finished, Qt.ConnectionType.QueuedConnection
+        )
 
     # -- read by views ---------------------------------------------------------------------
     @property
@@ -149,18 +201,18 @@ class Task(QObject):
 
     @property
     def active(self) -> bool:
-        return self.state in (QUEUED, RUNNING)
+        return self.state in (TaskState.QUEUED, TaskState.RUNNING)
 
     @property
     def headline(self) -> str:
         """What runs, in words: the file in hand when the work named one, else the title."""
-        if self.current and self.current_title and self.state == RUNNING:
+        if self.current and self.current_title and self.state == TaskState.RUNNING:
             return self.current_title.format(name=self.current)
         return self.title
 
     def sample_rate(self, now: float) -> None:
         """Feed the speed estimate (GUI thread, on each tick)."""
-        if self.state == RUNNING:
+        if self.state == TaskState.RUNNING:
             self.rate.sample(self._progress[0], now)
 
     def cancel(self) -> None:
@@ -174,15 +226,16 @@ class Task(QObject):
 
     def run_in_worker(self) -> None:
         """Run the work and post the outcome to the GUI thread; never raises."""
-        self.state, self.started_at = RUNNING, time.monotonic()
+        self.state, self.started_at = TaskState.RUNNING, time.monotonic()
         try:
             self.token.raise_if_cancelled()
-            outcome: tuple[str, object] = (DONE, self._work(TaskProgress(self), self.token))
+            work = self._work(TaskProgress(self), self.token)
+            outcome: tuple[str, object] = (TaskState.DONE, work)
         except Cancelled as exc:
-            outcome = (CANCELLED, exc)
+            outcome = (TaskState.CANCELLED, exc)
         except BaseException as exc:  # noqa: BLE001 - the point: nothing escapes a worker
             self.error_trace = traceback.format_exc()
-            outcome = (FAILED, exc)
+            outcome = (TaskState.FAILED, exc)
         try:
             self._finished_in_worker.emit(*outcome)
         except RuntimeError:  # the window is gone (app shutting down): nobody to tell
@@ -190,11 +243,11 @@ class Task(QObject):
 
     @Slot(str, object)
     def _on_worker_finished(self, state: str, value: object) -> None:
-        self.state = state
-        if state == DONE:
+        self.state = TaskState(state)
+        if self.state == TaskState.DONE:
             self.result = value
             self.succeeded.emit(value)
-        elif state == CANCELLED:
+        elif self.state == TaskState.CANCELLED:
             self.cancelled.emit()
         else:
             self.error = value  # type: ignore[assignment]
@@ -244,23 +297,28 @@ class TaskRunner(QObject):
         work: Work,
         *,
         lane: Lane = Lane.IO,
-        on_done: Callable[[Any], None] | None = None,
+        on_done: Callable[[Any], object] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         visible: bool = True,
         unit: str = UNIT_ITEMS,
         current_title: str = "",
+        shown_as: object | None = None,
+        quiet: bool = False,
     ) -> Task:
         """Queue ``work(progress, cancel)`` on ``lane``.
 
         ``on_done`` gets the result on the GUI thread. Errors go to ``on_error``
         if given, else out through ``task_failed``; cancellation is silent.
         ``unit`` says what the progress counts (bytes get a speed and time left);
-        ``current_title`` (with ``{name}``) is shown once the work names its file.
+        ``current_title`` (with ``{name}``) is shown once the work names its file;
+        ``shown_as`` is the panel row that stands for the task (a download's item);
+        a ``quiet`` task is neither listed nor counted (millisecond bookkeeping).
         """
         # A child of the runner while it runs: if the window goes first, the task goes
         # with it and its late outcome is dropped instead of reaching dead widgets.
-        task = Task(title, work, lane, visible=visible, unit=unit,
-                    current_title=current_title, parent=self)  # fmt: skip
+        task = Task(title, work, lane, visible=visible and not quiet, unit=unit,
+                    current_title=current_title, shown_as=shown_as, quiet=quiet,
+                    parent=self)  # fmt: skip
         if on_done is not None:
             task.succeeded.connect(on_done)
         if on_error is not None:
@@ -274,6 +332,13 @@ class TaskRunner(QObject):
         if not self._timer.isActive():
             self._timer.start()
         return task
+
+    def resize_lane(self, lane: Lane, size: int) -> None:
+        """Let ``size`` tasks of ``lane`` run at once (the download lane follows its queue)."""
+        self._pools[lane].setMaxThreadCount(max(1, size))
+
+    def lane_size(self, lane: Lane) -> int:
+        return self._pools[lane].maxThreadCount()
 
     def active_tasks(self) -> list[Task]:
         return [t for t in self.tasks if t.active]

@@ -14,8 +14,7 @@ from app.core.downloads.records import DownloadProgress, DownloadProgressCallbac
 from app.core.downloads.settings import DownloadSettings, load_download_settings
 from app.core.downloads.specs import spec_for_entry, spec_for_url
 from app.core.errors import UserError
-from app.core.paths import app_paths
-from app.core.registry import Registry, load_registry
+from app.core.registry import Registry, app_registry
 from app.core.tasks import CancelToken
 
 
@@ -34,7 +33,7 @@ def download_command_result(
     Raises :class:`UserError` with a printable message, or ``Cancelled`` (Ctrl+C
     handled by the caller cancelling ``cancel``); the ``.part`` then stays for a rerun.
     """
-    registry = registry if registry is not None else load_registry(app_paths().user_registry)
+    registry = registry if registry is not None else app_registry()
     settings = settings if settings is not None else load_download_settings()
     entry = registry.get(target)
     if entry is not None:

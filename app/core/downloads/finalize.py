@@ -1,16 +1,14 @@
 """Move a finished ``.part`` to its final name, or quarantine it.
 
 Nothing partial or unverified ever sits under the final name: a pinned hash is
-checked first, and the rename never replaces an existing file (a hard link
-fails if the name is taken; Windows' rename already refuses to overwrite).
+checked first, and the rename never replaces an existing file
+(:func:`app.core.publish.rename.publish_no_replace`: ``renameat2(RENAME_NOREPLACE)``
+where the kernel has it, else a hard link, which fails on a taken name).
 """
 
 from __future__ import annotations
 
-import errno
 import itertools
-import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from app.core.downloads.hashing import Digests
 from app.core.downloads.partfile import PartFile
 from app.core.errors import UserError
 from app.core.hashing.hasher import hash_file
+from app.core.publish.rename import publish_no_replace
 
 QUARANTINE_INFIX = ".quarantined-"
 
@@ -63,7 +62,7 @@ def _set_aside(part: PartFile, aside: Path) -> Path:
     for number in range(1, 100):
         name = aside if number == 1 else aside.with_name(f"{aside.name}-{number}")
         try:
-            _rename_no_clobber(part.path, name)
+            publish_no_replace(part.path, name)
         except FileExistsError:
             continue
         part.drop_meta()
@@ -99,28 +98,9 @@ def _claim(part: PartFile, name: Path, digests: Digests) -> Placed | None:
                 return Placed(name, already_present=True)
             return None
         try:
-            _rename_no_clobber(part.path, name)
+            publish_no_replace(part.path, name)
         except FileExistsError:
             continue
         part.drop_meta()
         return Placed(name, already_present=False)
     return None
-
-
-def _rename_no_clobber(source: Path, dest: Path) -> None:
-    if sys.platform == "win32":
-        os.rename(source, dest)  # raises FileExistsError, never overwrites
-        return
-    try:
-        os.link(source, dest)
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
-            raise
-        # No hard links here (FAT, some shares): closest no-overwrite we can do.
-        if dest.exists():
-            raise FileExistsError(dest) from exc
-        os.rename(source, dest)
-        return
-    os.unlink(source)

@@ -113,7 +113,11 @@ class PartFile:
         self._write_meta(validator)
 
     def write(self, chunk: bytes) -> None:
-        """Append ``chunk`` and hash it; on a failed write the file is cut back."""
+        """Append ``chunk`` and hash it; on a failed write the file is cut back.
+
+        The :class:`Writeback` helper starts writing finished ranges to disk
+        while the rest streams in, so :meth:`finish`'s ``fsync`` only waits for the tail.
+        """
         handle = self._open()
         try:
             view = memoryview(chunk)
@@ -192,7 +196,7 @@ class PartFile:
                 handle.truncate(self.size)
             handle.seek(self.size)
             self._handle = handle
-            self._writeback = Writeback(handle.fileno()) if self._fsync else None
+            self._writeback = Writeback(handle.fileno(), self.size) if self._fsync else None
         return self._handle
 
     def _read_meta(self) -> Validator | None:

@@ -1,6 +1,7 @@
 """The download queue as a JSON file, so it survives closing the app.
 
-Written atomically on every state change. A job found ``running`` or
+Written atomically after every state change, on whichever lane the queue's
+owner runs its writes (never a UI thread's click). A job found ``running`` or
 ``queued`` when the file is read was cut off by a restart (or a crash): it
 comes back as ``interrupted``, listed for the user to resume.
 """
@@ -8,6 +9,7 @@ comes back as ``interrupted``, listed for the user to resume.
 from __future__ import annotations
 
 import contextlib
+import enum
 import json
 import logging
 from dataclasses import dataclass
@@ -19,24 +21,30 @@ from app.core.paths import app_paths
 
 log = logging.getLogger(__name__)
 
-STATE_QUEUED = "queued"
-STATE_RUNNING = "running"
-STATE_PAUSED = "paused"
-STATE_INTERRUPTED = "interrupted"
-STATE_CANCELLED = "cancelled"
-STATE_FAILED = "failed"
-STATE_DONE = "done"
-STATES = (
-    STATE_QUEUED,
-    STATE_RUNNING,
-    STATE_PAUSED,
-    STATE_INTERRUPTED,
-    STATE_CANCELLED,
-    STATE_FAILED,
-    STATE_DONE,
-)
-ACTIVE_STATES = (STATE_QUEUED, STATE_RUNNING)
-RESUMABLE_STATES = (STATE_PAUSED, STATE_INTERRUPTED, STATE_CANCELLED, STATE_FAILED)
+
+class JobState(enum.StrEnum):
+    """Where a download job is; stored as its string value."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    PAUSED = "paused"
+    INTERRUPTED = "interrupted"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+    DONE = "done"
+
+
+# The old names: StrEnum members equal their strings, so callers comparing either work.
+STATE_QUEUED = JobState.QUEUED
+STATE_RUNNING = JobState.RUNNING
+STATE_PAUSED = JobState.PAUSED
+STATE_INTERRUPTED = JobState.INTERRUPTED
+STATE_CANCELLED = JobState.CANCELLED
+STATE_FAILED = JobState.FAILED
+STATE_DONE = JobState.DONE
+STATES = tuple(JobState)
+ACTIVE_STATES = (JobState.QUEUED, JobState.RUNNING)
+RESUMABLE_STATES = (JobState.PAUSED, JobState.INTERRUPTED, JobState.CANCELLED, JobState.FAILED)
 FORMAT_VERSION = 1
 MAX_HISTORY = 200
 
@@ -47,7 +55,7 @@ class JobRecord:
 
     id: str
     spec: DownloadSpec
-    state: str
+    state: JobState
     added: float
     error: str | None = None
     finished: float | None = None
@@ -58,7 +66,7 @@ class JobRecord:
         return {
             "id": self.id,
             "spec": self.spec.to_json(),
-            "state": self.state,
+            "state": str(self.state),
             "added": self.added,
             "error": self.error,
             "finished": self.finished,
@@ -68,11 +76,12 @@ class JobRecord:
     @classmethod
     def from_json(cls, raw: dict[str, object]) -> JobRecord:
         """Inverse of :meth:`to_json`; a job cut off mid-run becomes ``interrupted``."""
-        state = str(raw["state"])
+        try:
+            state = JobState(str(raw["state"]))
+        except ValueError:
+            raise ValueError(f"unknown state {raw['state']!r}") from None
         if state in ACTIVE_STATES:
-            state = STATE_INTERRUPTED
-        if state not in STATES:
-            raise ValueError(f"unknown state {state!r}")
+            state = JobState.INTERRUPTED
         result = raw.get("result")
         finished = raw.get("finished")
         return cls(

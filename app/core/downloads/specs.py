@@ -23,18 +23,15 @@ from app.core.downloads.settings import DownloadSettings, load_download_settings
 from app.core.downloads.urls import apply_mirror, check_url_allowed
 from app.core.errors import UserError
 from app.core.registry import GENERIC_FILENAMES, KnownVae
-from app.core.write_roots import check_write_folder
 
 PROBE_TIMEOUT = (10.0, 10.0)
 
 
 def default_dest_dir() -> Path:
     """The app's own library folder for VAEs (wherever the user moved the library)."""
-    from app.core.library.settings import library_root
+    from app.core.library.layout import library_vae_dir
 
-    root = library_root()
-    check_write_folder(root, "the library")
-    return root / "VAE"
+    return library_vae_dir()
 
 
 def spec_for_entry(

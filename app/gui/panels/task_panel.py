@@ -2,14 +2,14 @@
 
 Rows are refreshed from the tasks' own progress on the runner's tick, never
 per chunk. Anything with ``title``, ``progress``, ``state``, ``detail`` and
-``cancel()`` can be listed, so downloads (run by their own queue) show here too.
+``cancel()`` can be listed: a download's tasks show its one item (``Task.shown_as``).
 Running work is listed first, then waiting work, then what just finished; work
 counted in bytes says how far it is, how fast and how long is left.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, cast
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.gui.formatting import human_eta, human_size, human_speed
 from app.gui.icons import icon
-from app.gui.tasks import CANCELLED, DONE, FAILED, QUEUED, RUNNING, UNIT_BYTES, Task, TaskRunner
+from app.gui.tasks import FINISHED_STATES, UNIT_BYTES, Task, TaskRunner, TaskState
 
 LINGER_MS = 4000
 
@@ -35,8 +35,10 @@ class TaskLike(Protocol):
     """What the panel needs from a task: :class:`Task` and download items both fit."""
 
     title: str
-    state: str
     detail: str
+
+    @property
+    def state(self) -> TaskState: ...
 
     @property
     def progress(self) -> tuple[int, int | None]: ...
@@ -51,7 +53,7 @@ def _percent(progress: tuple[int, int | None]) -> int | None:
     return max(0, min(100, int(done * 100 / total)))
 
 
-_FINISHED = (DONE, FAILED, CANCELLED)
+_FINISHED = FINISHED_STATES
 
 
 def list_order(task: TaskLike) -> int:
@@ -62,7 +64,7 @@ def list_order(task: TaskLike) -> int:
     state = task.state
     if state in _FINISHED:
         return 2 if getattr(task, "sticky", False) else 3
-    return 1 if state == QUEUED else 0
+    return 1 if state == TaskState.QUEUED else 0
 
 
 def headline(task: TaskLike) -> str:
@@ -72,7 +74,7 @@ def headline(task: TaskLike) -> str:
 
 def progress_text(task: TaskLike) -> str:
     """``1.2 GiB of 3.1 GiB, 420 MiB/s, 5 s left`` for running work counted in bytes, else ""."""
-    if getattr(task, "unit", None) != UNIT_BYTES or task.state != RUNNING:
+    if getattr(task, "unit", None) != UNIT_BYTES or task.state != TaskState.RUNNING:
         return ""
     done, total = task.progress
     of = QCoreApplication.translate("TaskRow", "{done} of {total}")
@@ -128,14 +130,14 @@ class TaskRow(QWidget):
         percent = _percent(self.task.progress)
         if state in _FINISHED:  # never a busy bar on work that stopped
             self.bar.setRange(0, 100)
-            self.bar.setValue(100 if state == DONE else (percent or 0))
+            self.bar.setValue(100 if state == TaskState.DONE else (percent or 0))
             sticky = self.sticky()
             self.cancel_button.setEnabled(sticky)
             self.cancel_button.setToolTip(self.tr("Dismiss") if sticky else self.tr("Cancel"))
             self._set_texts(state)
             return
         self.cancel_button.setToolTip(self.tr("Cancel"))
-        if state == QUEUED and not percent:  # waiting is not working: no busy bar
+        if state == TaskState.QUEUED and not percent:  # waiting is not working: no busy bar
             self.bar.setRange(0, 100)
             self.bar.setValue(0)
         elif percent is None:
@@ -145,7 +147,7 @@ class TaskRow(QWidget):
             self.bar.setValue(percent)
         self._set_texts(state)
 
-    def _set_texts(self, state: str) -> None:
+    def _set_texts(self, state: TaskState) -> None:
         self.title.setText(headline(self.task))
         self.status.setText(progress_text(self.task) or self.task.detail
                             or _state_text(self, state))  # fmt: skip
@@ -164,12 +166,12 @@ class TaskRow(QWidget):
         self.status.setText(self.tr("cancelling…"))
 
 
-def _state_text(widget: QWidget, state: str) -> str:
+def _state_text(widget: QWidget, state: TaskState) -> str:
     words = {
-        QUEUED: QCoreApplication.translate("TaskRow", "waiting"),
-        DONE: QCoreApplication.translate("TaskRow", "done"),
-        FAILED: QCoreApplication.translate("TaskRow", "failed"),
-        CANCELLED: QCoreApplication.translate("TaskRow", "cancelled"),
+        TaskState.QUEUED: QCoreApplication.translate("TaskRow", "waiting"),
+        TaskState.DONE: QCoreApplication.translate("TaskRow", "done"),
+        TaskState.FAILED: QCoreApplication.translate("TaskRow", "failed"),
+        TaskState.CANCELLED: QCoreApplication.translate("TaskRow", "cancelled"),
     }
     return words.get(state, QCoreApplication.translate("TaskRow", "running"))
 
@@ -261,8 +263,8 @@ class TaskPanel(QWidget):
         self.placeholder.setVisible(not self.rows)
 
     def _on_runner_task_added(self, task: Task) -> None:
-        if task.visible:
-            self.add(task)
+        if task.visible:  # a task with a row of its own (a download's item) shows that row
+            self.add(cast(TaskLike, task.shown_as or task))
 
 
 class TaskIndicator(QWidget):
@@ -297,7 +299,7 @@ class TaskIndicator(QWidget):
         """Everything unfinished, the listed tasks first (running ones on top)."""
         active = self.panel.active_tasks()
         if self.runner is not None:
-            active += [t for t in self.runner.active_tasks() if not t.visible]
+            active += [t for t in self.runner.active_tasks() if not (t.visible or t.quiet)]
         return sorted(active, key=list_order)
 
     def _on_panel_count_changed(self, count: int) -> None:

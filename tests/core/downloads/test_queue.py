@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -148,3 +151,64 @@ def test_broken_entries_are_skipped(tmp_path: Path, bad: list[dict[str, object]]
     state = tmp_path / "q.json"
     state.write_text(json.dumps({"version": 1, "jobs": bad}))
     assert _queue(state).list() == []
+
+
+class OwnerLanes:
+    """An owner's lanes, as the window has: jobs on its pool, writes when it gets to them."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="owner-lane")
+        self.jobs: list[str] = []
+        self.writes: list[Callable[[], None]] = []
+
+    def run_job(self, job_id: str, run: Callable[[], JobView]) -> None:
+        self.jobs.append(job_id)
+        self.pool.submit(run)
+
+    def run_write(self, write: Callable[[], None]) -> None:
+        self.writes.append(write)
+
+    def drain(self) -> int:
+        done, self.writes = self.writes, []
+        for write in done:
+            write()
+        return len(done)
+
+
+def test_the_queue_runs_on_its_owners_lanes_and_commands_never_write(
+    server, dest, tmp_path
+) -> None:
+    state = tmp_path / "q.json"
+    lanes = OwnerLanes()
+    threads: list[str] = []
+    queue = _queue(state, lanes=lanes, max_parallel=1)
+    queue.downloader.download = _on_thread(queue.downloader.download, threads)  # type: ignore[method-assign]
+    data = _stalled_file(server, "/o.bin")
+    job_id = queue.add(spec(server, "/o.bin", dest, data))
+    _wait_for_part(dest / "o.bin.part", MIB)
+    assert lanes.jobs == [job_id] and threads[0].startswith("owner-lane")
+    assert not state.exists() and lanes.drain() == 1  # queued + running: one write, coalesced
+    assert json.loads(state.read_text())["jobs"][0]["state"] == "running"
+    queue.pause(job_id)
+    assert queue.wait(job_id, timeout=5) and queue.get(job_id).state == "paused"
+    queue.cancel(job_id)  # a stopped job: recorded in memory at once...
+    assert queue.get(job_id).state == "cancelled"
+    assert json.loads(state.read_text())["jobs"][0]["state"] == "running"  # ...not on disk
+    assert lanes.drain() == 1
+    assert json.loads(state.read_text())["jobs"][0]["state"] == "cancelled"
+    queue.resume(job_id)
+    assert queue.wait(job_id, timeout=20) and queue.get(job_id).state == "done"
+    assert lanes.jobs == [job_id, job_id]
+    assert queue.get(job_id).outcome is not None
+    assert queue.get(job_id).outcome.sha256 == sha256(data)
+    queue.shutdown()  # the owner goes away: the last state is written on the spot
+    assert json.loads(state.read_text())["jobs"][0]["state"] == "done"
+    lanes.pool.shutdown()
+
+
+def _on_thread(download, threads: list[str]):
+    def recorded(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return download(*args, **kwargs)
+
+    return recorded
