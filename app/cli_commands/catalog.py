@@ -38,7 +38,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "paths",
         nargs="*",
         type=Path,
-        help="folders (default: the app's library and every UI's VAE folders)",
+        help="folders (default: the library and every UI's VAE and checkpoint folders)",
     )
     cmd.add_argument("--no-hash", action="store_true", help="catalog now, hash later")
     add_json(cmd)
@@ -96,22 +96,22 @@ def inspect_command(args: argparse.Namespace) -> int:
 
 
 def scan_command(args: argparse.Namespace) -> int:
-    """Catalog the given folders, or the library plus every discovered UI's VAE folders."""
+    """Catalog the given folders, or the library plus every discovered UI's model folders."""
     from app.core.catalog.scanner import scan
 
     ui_roots: list[Path] = []
     if args.paths:  # a path that is not there is reported with the rest, not fatal
         roots = [_absolute(p) for p in args.paths]
         ui_roots = list(roots)  # a UI's own folder given to scan: its hash caches count too
-    else:
+    else:  # the same folders as the window's rescan, install checkpoints included
+        from app.core.catalog.roots import default_scan_roots
         from app.core.installs import discover
         from app.core.library import library_root
-        from app.core.library.layout import CHECKPOINTS_DIR, VAE_DIR, ensure_library
+        from app.core.library.layout import ensure_library
 
         root = ensure_library(library_root())  # refuses `/`, drive roots, system folders
-        library = [root / VAE_DIR, root / CHECKPOINTS_DIR]
         found = discover()
-        roots = library + [f.path for i in found for f in i.vae_dirs if f.path.is_dir()]
+        roots = default_scan_roots(found, library=root)
         ui_roots = [i.root for i in found]
     with catalog() as store:
         report = scan(
@@ -128,8 +128,8 @@ def scan_command(args: argparse.Namespace) -> int:
         print_json(record)
         return exit_code
     print_fields({k: v for k, v in record.items() if k not in ("problems", "files")})
-    for problem in record.get("problems", []):
-        print(f"  ! {problem['path']}: {problem['message']}")
+    for problem in report.problems:
+        print(f"  ! {problem.path}: {problem.message}")
     return exit_code
 
 
@@ -144,18 +144,18 @@ def list_command(args: argparse.Namespace) -> int:
     with catalog() as store:
         if args.duplicates:
             return _print_duplicates([g.to_json() for g in store.duplicates()], args.json)
-        entries = [e.to_json() for e in store.entries()]
+        entries = list(store.entries())
     if args.json:
-        print_json(entries)
+        print_json([e.to_json() for e in entries])
         return EXIT_OK
     rows = [
         (
-            e["autov2"] or "-",
-            e["kind"] or "-",
-            e["family"] or "-",
-            e["validation"] or "-",
-            human_size(e["size"]),
-            "\n".join([*e["locations"], *(f"{p} (missing)" for p in e["missing_locations"])]),
+            e.autov2 or "-",
+            e.kind or "-",
+            e.family or "-",
+            e.validation or "-",
+            human_size(e.size),
+            "\n".join([*e.locations, *(f"{p} (missing)" for p in e.missing_locations)]),
         )
         for e in entries
     ]

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED_CHECK = 1
 EXIT_ERROR = 2
+EXIT_BUG = 1  # an unexpected error: one line on stderr, the traceback in the log
 
 
 def add_json(cmd: argparse.ArgumentParser) -> None:
@@ -31,10 +32,11 @@ def app_state() -> AppPaths:
 
 
 def registry() -> Registry:
-    """Shipped plus user registry entries."""
-    from app.core.registry import load_registry
+    """Shipped plus user registry entries (the app's folders made first)."""
+    from app.core.registry import app_registry
 
-    return load_registry(app_state().user_registry)
+    app_state()
+    return app_registry()
 
 
 def catalog() -> Catalog:

@@ -7,6 +7,14 @@ dicts), and a 5,000-digit number raises a ValueError that is no JSONDecodeError.
 vectorised pass over the bytes (numpy, 1 MiB at a time, strings skipped), then
 parses with hooks that bound numbers, so every refusal is one
 :class:`BoundedJsonError` with a reason and a sentence.
+
+Small documents (every real safetensors header, settings and sidecar files) skip
+the scan and numpy's import (about 60 ms, most of what ``import`` spent before
+reading its first byte): at most :data:`FAST_MAX_BYTES` of JSON builds at most a
+few tens of MB of objects in bounded time, ``json``'s own recursion guard stops
+deep nesting, and the parsed value is measured instead. Only a document that
+parses cleanly is answered that way; any error sends it down the scanning path,
+so every refusal keeps its reason and sentence.
 """
 
 from __future__ import annotations
@@ -15,11 +23,13 @@ import json
 import math
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
+    from numpy.typing import NDArray
 
 DEFAULT_MAX_DEPTH = 64  # System.Text.Json's default; serde_json (safetensors) stops at 128
 DEFAULT_MAX_BYTES = 16 << 20
@@ -37,6 +47,9 @@ REASON_INVALID = "invalid"
 REASON_NOT_A_FILE = "not-a-file"
 
 _CHUNK = 1 << 20  # ~35 MB of numpy temporaries per chunk
+FAST_MAX_BYTES = 1 << 20
+"""Documents up to this size are parsed first and measured after (about 30 MB of objects
+at most: a 1 MiB ``[{},{},...]``); larger ones are scanned with numpy before parsing."""
 _QUOTE, _BACKSLASH, _COMMA = 0x22, 0x5C, 0x2C
 _OPENERS, _CLOSERS = (0x5B, 0x7B), (0x5D, 0x7D)
 
@@ -68,7 +81,23 @@ def loads_bounded(
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
     if len(raw) > max_bytes:
         raise BoundedJsonError(REASON_TOO_LARGE, f"is {len(raw):,} bytes (limit {max_bytes:,})")
+    # A document of at most max_values bytes holds at most max_values values (the scan
+    # counts openers and commas), so only its depth is left to check, on the result.
+    if len(raw) <= min(FAST_MAX_BYTES, max_values):
+        try:
+            value = _parse(data, max_depth, max_int_digits, strict)
+        except (BoundedJsonError, RecursionError):
+            pass  # the scan below finds the same fault first, as it always did
+        else:
+            if nesting_depth(value, max_depth) > max_depth:
+                raise BoundedJsonError(REASON_TOO_DEEP, f"nests deeper than {max_depth} levels")
+            return value
     measure_structure(raw, max_depth=max_depth, max_values=max_values)
+    return _parse(data, max_depth, max_int_digits, strict)
+
+
+def _parse(data: bytes | str, max_depth: int, max_int_digits: int, strict: bool) -> object:
+    """``json.loads`` with the number and key hooks; every failure as a BoundedJsonError."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -96,6 +125,31 @@ def loads_bounded(
         ) from None
 
 
+def nesting_depth(value: object, limit: int) -> int:
+    """How deep lists and dicts nest in ``value`` (a scalar is 0), counting up to ``limit + 1``.
+
+    Iterative, so a deep value cannot overflow the stack; it stops at the first
+    container past ``limit``, so a refusal costs no more than that.
+    """
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        depth += 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                return deepest
+        stack.extend((child, depth) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
 def read_bounded(path: Path, max_bytes: int) -> bytes:
     """The bytes of the regular file ``path``, refusing more than ``max_bytes``.
 
@@ -115,9 +169,24 @@ def read_bounded(path: Path, max_bytes: int) -> bytes:
     return raw
 
 
-def load_path_bounded(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, **limits) -> object:
+def load_path_bounded(
+    path: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    max_values: int = DEFAULT_MAX_VALUES,
+    max_int_digits: int = PYTHON_INT_DIGITS,
+    strict: bool = False,
+) -> object:
     """:func:`loads_bounded` on the bytes :func:`read_bounded` gives (may raise OSError)."""
-    return loads_bounded(read_bounded(path, max_bytes), max_bytes=max_bytes, **limits)
+    return loads_bounded(
+        read_bounded(path, max_bytes),
+        max_bytes=max_bytes,
+        max_depth=max_depth,
+        max_values=max_values,
+        max_int_digits=max_int_digits,
+        strict=strict,
+    )
 
 
 def measure_structure(raw: bytes, *, max_depth: int, max_values: int) -> None:
@@ -159,7 +228,7 @@ class _ScanState:
         self.in_string = False
         self.backslash_run = 0  # backslashes ending the previous chunk
 
-    def outside_strings(self, chunk: np.ndarray) -> np.ndarray:
+    def outside_strings(self, chunk: NDArray[np.uint8]) -> NDArray[np.bool_]:
         """A mask of the bytes of ``chunk`` that lie outside JSON strings."""
         import numpy as np
 
@@ -174,9 +243,12 @@ class _ScanState:
         toggles[quotes] = 1
         inside = (np.cumsum(toggles, dtype=np.int64) + self.in_string) % 2 == 1
         self.in_string = bool(inside[-1])
-        return ~inside
+        outside: NDArray[np.bool_] = ~inside
+        return outside
 
-    def _escaped(self, quotes: np.ndarray, is_backslash: np.ndarray) -> np.ndarray:
+    def _escaped(
+        self, quotes: NDArray[np.intp], is_backslash: NDArray[np.bool_]
+    ) -> NDArray[np.bool_]:
         """Which quotes follow an odd run of backslashes (counting the previous chunk's)."""
         import numpy as np
 
@@ -187,9 +259,10 @@ class _ScanState:
         run = np.where(before >= 0, before - last_other[safe], 0)
         reaches_start = (before < 0) | (last_other[safe] < 0)
         run = run + np.where(reaches_start, self.backslash_run, 0)
-        return run % 2 == 1
+        odd: NDArray[np.bool_] = run % 2 == 1
+        return odd
 
-    def _carry_backslashes(self, is_backslash: np.ndarray) -> None:
+    def _carry_backslashes(self, is_backslash: NDArray[np.bool_]) -> None:
         import numpy as np
 
         others = np.flatnonzero(~is_backslash)

@@ -5,8 +5,8 @@ are). The window translates them: it needs to know *which* sentence a message
 is and its parameters, also for messages read back from the catalog, where
 only the English text was stored. So every family of user-facing sentence
 (file problems, verdict explanations, download and URL errors, discovery
-reasons) has its template here; :func:`say` writes one, and :func:`parse`
-reads a written message back into its template id and parameters.
+reasons, operation summaries and undo steps) has its template here; :func:`say`
+writes one, and :func:`parse` reads a written message back into its template id and parameters.
 ``app.gui.core_messages`` holds the same templates marked for translation
 (a test keeps the two lists equal).
 """
@@ -14,7 +14,7 @@ reads a written message back into its template id and parameters.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 # Inspection problems (app.core.inspection): unsafe pickles, cut-short files, bad headers.
@@ -194,11 +194,120 @@ REASON_TEMPLATES = {
     "reason.package": "'{name}' ({package}, shared folders: {method})",
 }
 
+# What each operation did (app.core.operations), as the journal stores it and the
+# Undo menu shows it ("Undo <summary>"). The LIST_FIELDS below hold a
+# :func:`say_list`; {trash} one of the trash names.
+OPERATION_TEMPLATES = {
+    "op.link": "link {name} into {where}",
+    "op.link-and-unlink": "link {name} into {where}; unlink it from {unlinked}",
+    "op.unlink": "unlink {names} from {where}",
+    "op.set-default": "make {name} the default VAE of {install} at {root}",
+    "op.reset-default": "reset the default VAE of {install} at {root}",
+    "op.reset-after-undo": "reset the default VAE after undoing {summary}",
+    "op.pair": "pair {vae} with {checkpoint} in {install} at {root}",
+    "op.unpair": "unpair {checkpoint} in {install}",
+    "op.import": "import {names}",
+    "op.remove": "move {names} to {trash}",
+    "op.library-move": "move the library from {old} to {new}",
+    # link operations recorded before the journal (app.core.linking.records, schema v1)
+    "op.link-migrated": "link {name} ({count} links)",
+    "op.link-migrated-one": "link {name} (1 link)",
+    # app.core.trash.trash_name()
+    "trash.linux": "the trash",
+    "trash.macos": "the Trash",
+    "trash.windows": "the Recycle Bin",
+}
+
+# Undo (app.core.operations.undo and each step kind's handler): the menu, its refusals,
+# each step's description, and how reversing it went.
+UNDO_TEMPLATES = {
+    "undo.menu": "Undo {what}",
+    "undo.nothing": "Nothing to undo: no recorded operation is left to reverse.",
+    "undo.no-such": "No operation {id} is recorded.",
+    "undo.already-undone": "Operation {id} ({summary}) was already undone.",
+    "undo.did-nothing": "Operation {id} ({summary}) did nothing to undo.",
+    "undo.done": "Undone: {what}",
+    "undo.partly": "Partly undone: {what}. Left alone:",
+    "undo.step": "a '{kind}' step",
+    "undo.step-unknown": "this version of VAE Manager cannot undo it",
+    "step.remove-link": "remove the link {path}",
+    "step.put-back-link": "put back the link {path}",
+    "step.put-value-back": "put {key} in {path} back to {old}",
+    "step.remove-value": "remove {key} from {path}",
+    "step.remove-created-file": "remove {path}, which VAE Manager created",
+    "step.restore-trashed": "put {path} back from {trash}",
+    "step.move-back": "move {name} back to {folder}",
+    "step.trash-library-copy": "move the library's {name} to {trash}",
+    "step.move-library-back": "move the library back from {new} to {old}",
+    "undone.no-record": "no record of it is left",
+    "undone.already-removed": "already removed",
+    "undone.already-gone": "already gone",
+    "undone.already-there": "it is there already",
+    "undone.name-taken": "{name} is taken by another file there",
+    "undone.taken-just-now": "{name} was taken just now",
+    "undone.recreated": "re-created ({mode})",
+    "undone.library-file-gone": "the library file {path} is gone",
+    "undone.library-file-changed": "the library file {name} changed since",
+    "undone.created-by-app": "VAE Manager had created it",
+    "undone.already-so": "it already was",
+    "undone.cannot-remove": "cannot remove {path}: {why}",
+    "undone.gone-from-library": "already gone from the library",
+    "undone.changed-since-import": "{path} changed since it was imported; left alone",
+    "undone.moved-back": "moved back to {path}",
+    "undone.move-back-taken": "cannot move {name} back: {path} is taken by another file.",
+    "undone.move-back-taken-now": "cannot move {name} back: {path} was taken just now.",
+    "undone.move-back-failed": "cannot move {name} back to {path}: {why}",
+    "undone.kept-source-gone": (
+        "{path} is kept: {source} is gone, so the library's file is the only copy left."
+    ),
+    "undone.kept-source-replaced": (
+        "{path} is kept: {source} is no longer the same file, so this may be the only copy."
+    ),
+    "undone.kept-is-source": "{path} is kept: it is the source itself.",
+    "undone.trashed-copy": "moved {name} to {trash} ({source} is still there)",
+    "undone.library-elsewhere": "the library is now at {current}, not {new}",
+    "undone.not-moved-back": "{count} file(s) not moved back ({path}: {why})",
+    "undone.moved-files-back": "moved {count} file(s) back",
+    # app.core.trash.restore (the text it writes, read back here)
+    "undone.restored": "restored {path} from {trash}",
+    "undone.back-already": "{path} is back already",
+    "undone.restore-by-hand": (
+        "{name} is in {trash}; restore it from there "
+        "(the app cannot take files out of {trash} on this system)."
+    ),
+    "undone.not-in-trash": "{name} is no longer in {trash} (emptied, or restored by hand).",
+    "undone.restore-taken": (
+        "cannot put {name} back: {path} is taken by another file; it stays in {trash}."
+    ),
+    "note.default-reset": "{install}'s default VAE was {old}; it is now Automatic.",
+    "note.default-kept": "{install}'s default VAE was left as it is: {why}",
+}
+
 TEMPLATES: dict[str, str] = {
     **PROBLEM_TEMPLATES,
     **VERDICT_TEMPLATES,
     **DOWNLOAD_TEMPLATES,
     **REASON_TEMPLATES,
+    **OPERATION_TEMPLATES,
+    **UNDO_TEMPLATES,
+}
+
+# How :func:`say_list` joins names ("A, B and C"). Not in TEMPLATES: a bare
+# "{items} and {last}" would claim every sentence with an "and" in it, so only the
+# parameters LIST_FIELDS names (template id -> fields) are read back as lists
+# (:func:`parse_list`).
+LIST_TEMPLATES = {
+    "list.nothing": "nothing",
+    "list.separator": ", ",
+    "list.last": "{items} and {last}",
+    "list.more": "{count} more",
+}
+LIST_FIELDS: dict[str, frozenset[str]] = {
+    "op.link": frozenset({"where"}),
+    "op.link-and-unlink": frozenset({"where", "unlinked"}),
+    "op.unlink": frozenset({"names", "where"}),
+    "op.import": frozenset({"names"}),
+    "op.remove": frozenset({"names"}),
 }
 _FIELD = re.compile(r"\{([a-z_]+)\}")
 
@@ -233,13 +342,41 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 def _compile(template: str) -> re.Pattern[str]:
-    parts, last = [], 0
+    parts, last, seen = [], 0, set()
     for found in _FIELD.finditer(template):
+        name = found.group(1)
         parts.append(re.escape(template[last : found.start()]))
-        parts.append(f"(?P<{found.group(1)}>.*?)")
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")  # "{trash}" twice
+        seen.add(name)
         last = found.end()
     parts.append(re.escape(template[last:]))
     return re.compile("".join(parts), re.DOTALL)
+
+
+def say_list(items: Sequence[str]) -> str:
+    """Names joined the way a sentence does: A; A and B; A, B and C ("nothing" for none)."""
+    unique = list(dict.fromkeys(items))
+    if not unique:
+        return LIST_TEMPLATES["list.nothing"]
+    if len(unique) == 1:
+        return unique[0]
+    head = LIST_TEMPLATES["list.separator"].join(unique[:-1])
+    return LIST_TEMPLATES["list.last"].format(items=head, last=unique[-1])
+
+
+def say_more(count: int) -> str:
+    """The last item of a shortened list: "3 more"."""
+    return LIST_TEMPLATES["list.more"].format(count=count)
+
+
+def parse_list(text: str) -> list[str]:
+    """The names :func:`say_list` joined (a name holding ", " or " and " reads as two)."""
+    if text == LIST_TEMPLATES["list.nothing"]:
+        return []
+    head, found, last = text.rpartition(" and ")
+    if not found:
+        return [text]
+    return [*head.split(LIST_TEMPLATES["list.separator"]), last]
 
 
 def as_text(params: Mapping[str, object] | None) -> dict[str, str]:

@@ -20,7 +20,6 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.atomic_json import write_json_atomic
 from app.core.paths import app_paths
 
 log = logging.getLogger(__name__)
@@ -107,6 +106,8 @@ def forget(path: Path) -> None:
 
 
 def _write_entry(path: Path, identity: Identity) -> None:
+    from app.core.publish.atomic import write_json_atomic  # publish's temp files use this module
+
     data = {"path": _key(path), "dev": identity.dev, "ino": identity.ino}
     write_json_atomic(_entry(path), data)
 

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from app.core.errors import UserError
@@ -31,12 +32,24 @@ from app.core.messages import as_text, parse, say
 
 SHIPPED_REGISTRY = Path(__file__).resolve().parents[2] / "resources" / "known_vaes.json"
 
-STATUS_OFFICIAL = "official"
-STATUS_MISMATCH = "mismatch"
-STATUS_UNKNOWN = "unknown"
-STATUS_INVALID = "invalid"
-STATUS_PENDING = "pending"
-"""Not judged yet: the app has not hashed the bytes itself (see ``app.core.identify``)."""
+
+class Status(StrEnum):
+    """A file's validation status: what the catalog stores and ``--json`` prints."""
+
+    OFFICIAL = "official"
+    MISMATCH = "mismatch"
+    UNKNOWN = "unknown"
+    INVALID = "invalid"
+    PENDING = "pending"
+    """Not judged yet: the app has not hashed the bytes itself (see ``app.core.identify``)."""
+
+
+# The old names (StrEnum members equal their strings).
+STATUS_OFFICIAL = Status.OFFICIAL
+STATUS_MISMATCH = Status.MISMATCH
+STATUS_UNKNOWN = Status.UNKNOWN
+STATUS_INVALID = Status.INVALID
+STATUS_PENDING = Status.PENDING
 
 # Problems that make a file unusable as a VAE, whatever its name.
 INVALIDATING_PROBLEMS = (
@@ -101,7 +114,7 @@ class KnownVae:
 class Validation:
     """The verdict on one file: official, mismatch, unknown, invalid or pending."""
 
-    status: str
+    status: Status
     official_id: str | None
     message: str
     key: str = field(default="", compare=False)  # the template in app.core.messages
@@ -115,7 +128,7 @@ class Validation:
 
     @classmethod
     def said(
-        cls, status: str, official_id: str | None, key: str, /, **params: object
+        cls, status: Status, official_id: str | None, key: str, /, **params: object
     ) -> Validation:
         """A verdict whose explanation is template ``key`` filled with ``params``."""
         return cls(status, official_id, say(key, **params), key, as_text(params))
@@ -254,6 +267,16 @@ def load_registry(user_file: Path | None = None, shipped_file: Path = SHIPPED_RE
         ids.add(entry.id)
         added.append(entry)
     return Registry(shipped + added, registry.warnings)
+
+
+def app_registry() -> Registry:
+    """The shipped registry plus the user's additions in the app's data folder.
+
+    The one way every front (window, command line, scanner) builds "the registry".
+    """
+    from app.core.paths import app_paths
+
+    return load_registry(app_paths().user_registry)
 
 
 def _read_list(path: Path) -> list[dict[str, object]]:

@@ -79,7 +79,9 @@ def regular_stat(path: str | os.PathLike[str]) -> os.stat_result:
 @overload
 def open_regular(path: str | os.PathLike[str], *, buffering: Literal[0]) -> io.FileIO: ...
 @overload
-def open_regular(path: str | os.PathLike[str], *, buffering: int = -1) -> io.BufferedReader: ...
+def open_regular(
+    path: str | os.PathLike[str], *, buffering: Literal[-1] = -1
+) -> io.BufferedReader: ...
 def open_regular(
     path: str | os.PathLike[str], *, buffering: int = -1
 ) -> io.FileIO | io.BufferedReader:

@@ -16,16 +16,29 @@ import os
 import sys
 import threading
 from dataclasses import dataclass
+from enum import StrEnum
 
 DISABLE_ENV = "VAE_MANAGER_NO_TORCH"
 PYTORCH_URL = "https://pytorch.org/get-started/locally/"
 FULL_BUILD_NAME = "the full build (with GPU preview)"
 
-REASON_OK = "ok"
-REASON_DISABLED = "disabled"
-REASON_NOT_BUNDLED = "not-bundled"
-REASON_NOT_INSTALLED = "not-installed"
-REASON_IMPORT_FAILED = "import-failed"
+
+class TorchReason(StrEnum):
+    """Why PyTorch is or is not usable."""
+
+    OK = "ok"
+    DISABLED = "disabled"
+    NOT_BUNDLED = "not-bundled"
+    NOT_INSTALLED = "not-installed"
+    IMPORT_FAILED = "import-failed"
+
+
+# The old names (StrEnum members equal their strings).
+REASON_OK = TorchReason.OK
+REASON_DISABLED = TorchReason.DISABLED
+REASON_NOT_BUNDLED = TorchReason.NOT_BUNDLED
+REASON_NOT_INSTALLED = TorchReason.NOT_INSTALLED
+REASON_IMPORT_FAILED = TorchReason.IMPORT_FAILED
 
 
 @dataclass(frozen=True)
@@ -33,7 +46,7 @@ class TorchStatus:
     """What is known about PyTorch; ``imported`` tells a real import from a cheap look."""
 
     available: bool
-    reason: str  # one of the REASON_ constants
+    reason: TorchReason
     message: str  # one sentence for the user; "" when available
     hint: str  # how to enable the GPU preview; "" when available
     version: str | None = None
@@ -96,7 +109,7 @@ def _ok(version: str | None, *, imported: bool) -> TorchStatus:
     return TorchStatus(True, REASON_OK, "", "", version=version, imported=imported)
 
 
-def _missing(reason: str) -> TorchStatus:
+def _missing(reason: TorchReason) -> TorchStatus:
     messages = {
         REASON_DISABLED: f"PyTorch is switched off by the {DISABLE_ENV} environment variable.",
         REASON_NOT_BUNDLED: "This copy of VAE Manager is the lite build, made without PyTorch.",

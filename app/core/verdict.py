@@ -12,6 +12,7 @@ they are shown) and on what inspection found; never on which path was looked at.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import StrEnum
 
 from app.core.hashing.provenance import foreign_message, is_self_hashed, may_reuse_foreign
 from app.core.inspection.records import PROBLEM_UNSAFE_PICKLE, Inspection
@@ -23,11 +24,24 @@ from app.core.registry import (
     STATUS_PENDING,
     STATUS_UNKNOWN,
     Registry,
+    Status,
     Validation,
 )
 
-VERDICT_UNSAFE = "unsafe"
-"""Display key for an invalid file whose pickle would run code (see :func:`verdict_key`)."""
+
+class Verdict(StrEnum):
+    """The verdict as the window shows it: a :class:`Status`, or ``unsafe`` called out apart."""
+
+    OFFICIAL = Status.OFFICIAL.value
+    MISMATCH = Status.MISMATCH.value
+    UNKNOWN = Status.UNKNOWN.value
+    INVALID = Status.INVALID.value
+    PENDING = Status.PENDING.value
+    UNSAFE = "unsafe"
+    """An invalid file whose pickle would run code (see :func:`verdict_key`)."""
+
+
+VERDICT_UNSAFE = Verdict.UNSAFE  # the old name
 
 
 def verdict_for(
@@ -66,7 +80,7 @@ def verdict_for(
 
 
 def _without_hash(
-    inspection: Inspection | None, message: str, status: str = STATUS_PENDING
+    inspection: Inspection | None, message: str, status: Status = Status.PENDING
 ) -> Validation:
     if inspection is not None:
         bad = [p for p in inspection.problems if p.code in INVALIDATING_PROBLEMS]
@@ -75,16 +89,16 @@ def _without_hash(
     return Validation(status, None, message)  # the template is found from the text
 
 
-def verdict_key(status: str | None, problem_codes: Iterable[str], sha256: str | None) -> str:
+def verdict_key(status: str | None, problem_codes: Iterable[str], sha256: str | None) -> Verdict:
     """The verdict as the window shows it: the status, with unsafe pickles called out apart.
 
     One of official, mismatch, unknown, invalid, unsafe, pending. A row without
     a stored status (a location whose hash was dropped) is pending until hashed.
     """
     if PROBLEM_UNSAFE_PICKLE in set(problem_codes):
-        return VERDICT_UNSAFE
+        return Verdict.UNSAFE
     if status in (STATUS_OFFICIAL, STATUS_MISMATCH, STATUS_INVALID, STATUS_PENDING):
-        return status
+        return Verdict(status)
     if sha256 is None:
-        return STATUS_PENDING
-    return STATUS_UNKNOWN
+        return Verdict.PENDING
+    return Verdict.UNKNOWN

@@ -51,8 +51,8 @@ class Rules:
 
 def this_system() -> Rules:
     """The rules for the running OS (environment variables say where Windows lives)."""
-    home = os.path.expanduser("~")
-    home = None if home == "~" else home
+    expanded = os.path.expanduser("~")
+    home = None if expanded == "~" else expanded
     if os.name != "nt":
         return Rules(False, _POSIX_SYSTEM, _POSIX_CONTAINERS, home)
     drive = os.environ.get("SYSTEMDRIVE", "C:")

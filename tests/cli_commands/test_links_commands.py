@@ -56,7 +56,7 @@ def test_link_dry_run_writes_nothing_then_link_and_undo(capsys, home: Path, tmp_
     assert code == 0
     assert not a1111_dest.exists() and not a1111_dest.is_symlink()
     assert vae.exists(), "the library original is never removed"
-    assert len(undone["outcomes"]) == 2
+    assert undone["complete"] and len(undone["steps"]) == 2
 
 
 def test_conflicting_user_file_is_left_alone(capsys, home: Path, tmp_path: Path) -> None:

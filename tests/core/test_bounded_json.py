@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import random
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -150,3 +152,58 @@ def test_a_file_larger_than_the_limit_is_not_read_whole(tmp_path):
     with pytest.raises(BoundedJsonError, match="larger than 1,000 bytes"):
         load_path_bounded(path, max_bytes=1000)
     assert load_path_bounded(path, max_bytes=6000) == ["x" * 5000]
+
+
+def _outcome(text: bytes, **limits: int) -> tuple[str, object]:
+    try:
+        return "value", repr(loads_bounded(text, **limits))  # repr: NaN equals itself
+    except BoundedJsonError as exc:
+        return exc.reason, exc.message
+
+
+def test_small_documents_parsed_first_get_the_answers_the_scan_gave(monkeypatch):
+    rng = random.Random(11)
+    texts = [_random_json_text(rng) for _ in range(400)]
+    texts += [b"[" * 64 + b"]" * 64, b"[" * 65 + b"]" * 65, b'{"a": [' * 40 + b"1" + b"]}" * 40]
+    texts += [b'{"a": 1, "a": 2}', b"[NaN]", b"[" + b"9" * 30 + b"]", b'["\xff"]', b"[1,]"]
+    for strict in (False, True):
+        for depth in (1, 3, 64):
+            limits = {"max_depth": depth, "max_int_digits": 20, "strict": strict}
+            fast = [_outcome(t, **limits) for t in texts]
+            monkeypatch.setattr(bj, "FAST_MAX_BYTES", 0)  # every document scanned first
+            scanned = [_outcome(t, **limits) for t in texts]
+            monkeypatch.undo()
+            assert fast == scanned
+
+
+def test_depth_is_checked_on_the_parsed_value_too():
+    assert loads_bounded("[" * 64 + "]" * 64) is not None
+    with pytest.raises(BoundedJsonError) as info:
+        loads_bounded("[" * 65 + "]" * 65)  # small enough to be parsed before it is measured
+    assert info.value.reason == bj.REASON_TOO_DEEP
+    assert bj.nesting_depth({"a": [1, {"b": []}], "c": "[[["}, limit=64) == 4
+    assert bj.nesting_depth([[[]]], limit=1) == 2  # stops one past the limit
+
+
+def test_a_header_sized_document_needs_no_numpy_and_a_large_one_is_scanned():
+    header = {
+        f"decoder.up.{i}.weight": {
+            "dtype": "F16",
+            "shape": [512, 512, 3, 3],
+            "data_offsets": [i, i + 1],
+        }
+        for i in range(300)
+    }
+    code = (
+        "import json, sys\n"
+        "from app.core.bounded_json import loads_bounded\n"
+        f"small = json.dumps({header!r}).encode()\n"
+        "assert loads_bounded(small, strict=True)\n"
+        "before = 'numpy' in sys.modules\n"
+        "loads_bounded(b'[' + b'0,' * 600_000 + b'0]', max_values=2_000_000)\n"
+        "print(before, 'numpy' in sys.modules)\n"
+    )  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    ).stdout.split()
+    assert out == ["False", "True"]

@@ -11,10 +11,13 @@ from __future__ import annotations
 import io
 import zlib
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from app.core.inspection.failure import BadFile
 from app.core.inspection.records import PROBLEM_CORRUPT, PROBLEM_TRUNCATED
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 CHUNK = 1 << 20
 Chunks = Callable[[int], bytes]  # up to n more bytes; b"" once the data is used up
@@ -161,10 +164,11 @@ class RawSource(io.RawIOBase):
     def readable(self) -> bool:  # noqa: D102
         return True
 
-    def readinto(self, buffer) -> int:  # noqa: ANN001, D102
-        data = self._left or self._chunks(min(len(buffer), CHUNK))
-        n = min(len(buffer), len(data))
-        buffer[:n] = data[:n]
+    def readinto(self, buffer: WriteableBuffer) -> int:  # noqa: D102
+        view = memoryview(buffer).cast("B")
+        data = self._left or self._chunks(min(len(view), CHUNK))
+        n = min(len(view), len(data))
+        view[:n] = data[:n]
         self._left = data[n:]
         return n
 

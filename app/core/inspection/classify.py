@@ -8,8 +8,9 @@ decided by :mod:`app.core.inspection.vae_families`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypedDict
 
 from app.core.inspection import vae_families
 from app.core.inspection.records import (
@@ -22,6 +23,8 @@ from app.core.inspection.records import (
     LAYOUT_LDM,
     LAYOUT_TAESD,
     PROBLEM_NOT_A_VAE,
+    Kind,
+    Layout,
     Problem,
     TensorInfo,
 )
@@ -35,11 +38,11 @@ _EMBEDDING_KEYS = frozenset({"emb_params", "clip_l", "clip_g"})
 class Classification:
     """Kind, family and layout of a file's tensors, with the reasons for each verdict."""
 
-    kind: str
+    kind: Kind
     kind_reason: str
     family: str | None = None
     family_reason: str = ""
-    layout: str | None = None
+    layout: Layout | None = None
     latent_channels: int | None = None
     has_encoder: bool | None = None
     has_quant_conv: bool | None = None
@@ -56,11 +59,11 @@ class Classification:
 
 
 def classify(
-    tensors: dict[str, TensorInfo],
+    tensors: Mapping[str, TensorInfo],
     *,
-    metadata: dict[str, str] | None = None,
+    metadata: Mapping[str, str] | None = None,
     names: Sequence[str] = (),
-    config: dict | None = None,
+    config: Mapping[str, object] | None = None,
 ) -> Classification:
     """Classify ``tensors``; ``names`` are file stem then folder names, for family hints."""
     hints = vae_families.Hints(metadata or {}, tuple(names), config)
@@ -71,7 +74,11 @@ def classify(
     return _from_match(match, kind, reason, part)
 
 
-def _vae_in(tensors: dict[str, TensorInfo], hints):
+_VaeIn = tuple[Kind, str, Mapping[str, TensorInfo], vae_families.VaeMatch]
+"""(kind, kind reason, the VAE's tensors, match)."""
+
+
+def _vae_in(tensors: Mapping[str, TensorInfo], hints: vae_families.Hints) -> _VaeIn | None:
     """(kind, kind reason, the VAE's tensors, match) for a VAE or a full model carrying one.
 
     Family rules live in :mod:`app.core.inspection.vae_families` (one detector per family
@@ -95,7 +102,7 @@ def _vae_in(tensors: dict[str, TensorInfo], hints):
     return KIND_CHECKPOINT, reason, part.tensors, match
 
 
-def _vae_reason(match) -> str:
+def _vae_reason(match: vae_families.VaeMatch) -> str:
     if match.layout == LAYOUT_TAESD:
         sides = (("encoder", match.has_encoder), ("decoder", match.has_decoder))
         return f"TAESD tiny autoencoder ({' and '.join(h for h, ok in sides if ok)})"
@@ -113,12 +120,18 @@ def _vae_reason(match) -> str:
 _KL_FAMILIES = frozenset({"sd1", "sdxl", "sd1-or-sdxl", "sd3", "flux1", "sd3-or-flux1", "unknown"})
 
 
-def _no_family(part) -> vae_families.VaeMatch:
+def _no_family(part: vae_families.VaePart) -> vae_families.VaeMatch:
     why = f"tensors under {part.prefix} of no known VAE family"
     return vae_families.VaeMatch("unknown", why, LAYOUT_LDM, None, False, False)
 
 
-def _stats(tensors: dict[str, TensorInfo]) -> dict:
+class _Stats(TypedDict):
+    dtypes: list[str]
+    parameter_count: int
+    tensor_count: int
+
+
+def _stats(tensors: Mapping[str, TensorInfo]) -> _Stats:
     return {
         "dtypes": sorted({t.dtype for t in tensors.values()}),
         "parameter_count": sum(t.numel for t in tensors.values()),
@@ -126,7 +139,9 @@ def _stats(tensors: dict[str, TensorInfo]) -> dict:
     }
 
 
-def _from_match(match, kind: str, reason: str, tensors) -> Classification:
+def _from_match(
+    match: vae_families.VaeMatch, kind: Kind, reason: str, tensors: Mapping[str, TensorInfo]
+) -> Classification:
     facts = vae_families.facts_for(match.family)
     return Classification(
         kind=kind,
@@ -148,7 +163,7 @@ def _from_match(match, kind: str, reason: str, tensors) -> Classification:
     )
 
 
-def _not_vae(tensors: dict[str, TensorInfo]) -> Classification:
+def _not_vae(tensors: Mapping[str, TensorInfo]) -> Classification:
     keys = list(tensors)
     if any(m in k for k in keys for m in _LORA_MARKERS) or any(
         k.startswith(("lora_unet_", "lora_te")) for k in keys

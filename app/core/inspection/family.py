@@ -9,7 +9,7 @@ registry (sha256 match) refines this later.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from app.core.inspection.records import (
@@ -60,7 +60,7 @@ _CHECKPOINT_KEYS: tuple[tuple[str, str, str], ...] = (
 def refine(
     pair: str,
     *,
-    config: dict | None = None,
+    config: Mapping[str, object] | None = None,
     checkpoint_keys: Iterable[str] = (),
     metadata: dict[str, str] | None = None,
     names: Sequence[str] = (),
@@ -73,9 +73,15 @@ def refine(
     return None
 
 
-def _hints(config, checkpoint_keys, metadata, names):
-    if config and isinstance(config.get("scaling_factor"), (int, float)):
-        factor = round(float(config["scaling_factor"]), 5)
+def _hints(
+    config: Mapping[str, object] | None,
+    checkpoint_keys: Iterable[str],
+    metadata: Mapping[str, str],
+    names: Sequence[str],
+) -> Iterator[tuple[str, str]]:
+    scaling = config.get("scaling_factor") if config else None
+    if isinstance(scaling, (int, float)):
+        factor = round(float(scaling), 5)
         if factor in _SCALING_FACTORS:
             yield _SCALING_FACTORS[factor], f"diffusers config scaling_factor {factor}"
     keys = tuple(checkpoint_keys)
@@ -83,15 +89,15 @@ def _hints(config, checkpoint_keys, metadata, names):
         if any(k.startswith(prefix) for k in keys):
             yield family, f"checkpoint has {what}"
     for field in ("modelspec.architecture", "modelspec.title", "ss_base_model_version"):
-        family = match_name(metadata.get(field, ""))
-        if family:
-            yield family, f"metadata {field} is {metadata[field]!r}"
+        named = match_name(metadata.get(field, ""))
+        if named:
+            yield named, f"metadata {field} is {metadata[field]!r}"
     for index, name in enumerate(names):
         if index > 0 and names[0].lower() not in _GENERIC_STEMS:
             break  # folder names only count when the file name says nothing
-        family = match_name(name)
-        if family:
-            yield family, f"name {name!r} suggests {family}"
+        named = match_name(name)
+        if named:
+            yield named, f"name {name!r} suggests {named}"
     if names and names[0].lower() == "ae":
         yield FAMILY_FLUX, "ae.safetensors is the FLUX.1 VAE's file name"
 

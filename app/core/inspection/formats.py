@@ -18,15 +18,17 @@ from app.core.bounded_json import load_path_bounded
 from app.core.inspection import tar_legacy
 from app.core.inspection.failure import BadFile
 from app.core.inspection.pickle_scan import EXTENSION, walk_pickle
+from app.core.inspection.records import Format
 from app.core.inspection.torch_scan import MAGIC_NUMBER, pickle_reader, read_plain_pickle
 from app.core.safe_open import open_regular
 
-FORMAT_SAFETENSORS = "safetensors"
-FORMAT_TORCH_ZIP = "torch-zip"
-FORMAT_TORCH_PICKLE = "torch-pickle"
-FORMAT_DIFFUSERS = "diffusers-folder"
-FORMAT_GGUF = "gguf"
-FORMAT_UNKNOWN = "unknown"
+# The old names of the Format members (equal to their strings).
+FORMAT_SAFETENSORS = Format.SAFETENSORS
+FORMAT_TORCH_ZIP = Format.TORCH_ZIP
+FORMAT_TORCH_PICKLE = Format.TORCH_PICKLE
+FORMAT_DIFFUSERS = Format.DIFFUSERS
+FORMAT_GGUF = Format.GGUF
+FORMAT_UNKNOWN = Format.UNKNOWN
 
 SAFETENSORS_SUFFIXES = (".safetensors", ".sft")
 NOT_TORCH_LOADED = (*SAFETENSORS_SUFFIXES, ".gguf")  # the UIs open these with other readers
@@ -39,7 +41,7 @@ DIFFUSERS_WEIGHTS = (
 )
 
 
-def sniff(path: Path) -> str:
+def sniff(path: Path) -> Format:
     """The container format of ``path``, judged as ``torch.load`` would (may raise OSError)."""
     with open_regular(path) as fh:  # never a FIFO or device: those never end
         head = fh.read(16)
@@ -104,7 +106,7 @@ class DiffusersFolder:
 
     folder: Path
     weights: Path
-    config: dict | None
+    config: dict[str, object] | None
 
 
 def find_diffusers_folder(folder: Path) -> DiffusersFolder | None:
@@ -117,14 +119,14 @@ def find_diffusers_folder(folder: Path) -> DiffusersFolder | None:
     return None
 
 
-def sibling_config(path: Path) -> dict | None:
+def sibling_config(path: Path) -> dict[str, object] | None:
     """config.json next to a ``diffusion_pytorch_model.*`` file, which it describes."""
     if not path.name.startswith("diffusion_pytorch_model"):
         return None
     return read_config(path.parent / "config.json")
 
 
-def read_config(path: Path) -> dict | None:
+def read_config(path: Path) -> dict[str, object] | None:
     """A JSON object from ``path``, or None if it is missing or not a JSON object."""
     try:
         data = load_path_bounded(path, max_bytes=1 << 20, max_int_digits=20)  # nested/huge: None

@@ -8,6 +8,7 @@ never end (:class:`~app.core.safe_open.NotRegularFile`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +21,13 @@ from app.core.inspection.records import (
     PROBLEM_TRUNCATED,
     PROBLEM_UNKNOWN_FORMAT,
     PROBLEM_UNREADABLE,
+    Format,
     Inspection,
     Problem,
     TensorInfo,
 )
 from app.core.inspection.safe_load import checked_scan, load_state_dict
-from app.core.inspection.safetensors_header import read_header
+from app.core.inspection.safetensors_header import SafetensorsHeader, read_header
 from app.core.inspection.torch_file import read_torch_contents
 from app.core.safe_open import NotRegularFile, regular_stat, special_kind
 
@@ -34,7 +36,7 @@ from app.core.safe_open import NotRegularFile, regular_stat, special_kind
 class _Parsed:
     tensors: dict[str, TensorInfo]
     metadata: dict[str, str] = field(default_factory=dict)
-    header: object = None  # SafetensorsHeader, kept for the NaN scan
+    header: SafetensorsHeader | None = None  # kept for the NaN scan
 
 
 def inspect_path(path: str | Path, *, check_nan: bool = False) -> Inspection:
@@ -79,7 +81,14 @@ def _inspect_folder(folder: Path, check_nan: bool) -> Inspection:
     return inspection
 
 
-def _inspect_file(path, fmt, size, names, config, check_nan) -> Inspection:
+def _inspect_file(
+    path: Path,
+    fmt: Format,
+    size: int,
+    names: Sequence[str],
+    config: Mapping[str, object] | None,
+    check_nan: bool,
+) -> Inspection:
     inspection = Inspection(path=str(path), format=fmt, size_bytes=size)
     if size == 0:
         inspection.problems.append(Problem.said(PROBLEM_TRUNCATED, "truncated.empty"))
@@ -104,7 +113,7 @@ def _inspect_file(path, fmt, size, names, config, check_nan) -> Inspection:
     return inspection
 
 
-def _parse(path: Path, fmt: str) -> _Parsed:
+def _parse(path: Path, fmt: Format) -> _Parsed:
     if fmt == formats.FORMAT_SAFETENSORS:
         header = read_header(path)
         return _Parsed(header.tensors, dict(header.metadata), header)
@@ -116,7 +125,7 @@ def _parse(path: Path, fmt: str) -> _Parsed:
     raise BadFile(PROBLEM_UNKNOWN_FORMAT, "not a safetensors, torch or diffusers model file")
 
 
-def _config_metadata(config: dict) -> dict[str, str]:
+def _config_metadata(config: Mapping[str, object]) -> dict[str, str]:
     keys = ("_class_name", "latent_channels", "scaling_factor", "shift_factor", "force_upcast")
     return {f"config.{k}": str(config[k]) for k in keys if k in config}
 

@@ -7,9 +7,10 @@ the safe loader.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from app.core.inspection.failure import BadFile
 from app.core.inspection.records import PROBLEM_NAN_OR_INF, PROBLEM_UNSUPPORTED_TENSOR, Problem
@@ -73,7 +74,9 @@ def scan_safetensors(
     return NonFinite(total, first)
 
 
-def _count_range(fh, length: int, code: str, mask: int, cancel: CancelToken | None) -> int:
+def _count_range(
+    fh: BinaryIO, length: int, code: str, mask: int, cancel: CancelToken | None
+) -> int:
     import numpy as np
 
     view = np.dtype(code)
@@ -92,7 +95,7 @@ def _count_range(fh, length: int, code: str, mask: int, cancel: CancelToken | No
     return bad
 
 
-def scan_tensors(tensors: dict) -> NonFinite:
+def scan_tensors(tensors: Mapping[str, torch.Tensor]) -> NonFinite:
     """Count non-finite values in loaded torch tensors (floating dtypes only).
 
     Raises :class:`BadFile` (``unsupported-tensor``) for a meta, sparse or nested

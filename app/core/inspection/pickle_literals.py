@@ -12,7 +12,7 @@ import codecs
 from app.core.inspection import pickle_values as pv
 from app.core.inspection.byte_source import ByteReader
 from app.core.inspection.failure import BadFile
-from app.core.inspection.records import PROBLEM_CORRUPT, PROBLEM_TRUNCATED
+from app.core.inspection.records import PROBLEM_CORRUPT, PROBLEM_TRUNCATED, ProblemCode
 
 KEEP = 256  # longest string literal kept as a value
 KEEP_BUDGET = 32 << 20  # characters of strings kept in all; later ones are TEXT
@@ -22,7 +22,7 @@ LINE_KEEP = 4096
 class Stop(Exception):
     """The unpickler would raise here: nothing after this point runs."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: ProblemCode, message: str) -> None:
         super().__init__(message)
         self.bad = BadFile(code, message)
 
@@ -118,8 +118,10 @@ class LiteralOps:
 
     def _long(self, size: int) -> None:
         data = self._sized(size)
-        small = data is not None and size <= 8
-        self.stack.append(int.from_bytes(data, "little", signed=True) if small else pv.BIG_INT)
+        if data is not None and size <= 8:
+            self.stack.append(int.from_bytes(data, "little", signed=True))
+        else:
+            self.stack.append(pv.BIG_INT)
 
     def op_binfloat(self) -> None:
         self._bytes(8)

@@ -8,6 +8,7 @@ opcode, so the walk stops exactly where a real load would fail, and no earlier.
 from __future__ import annotations
 
 import _compat_pickle
+from collections.abc import Callable
 
 from app.core.inspection import pickle_values as pv
 from app.core.inspection.byte_source import ByteReader
@@ -323,9 +324,13 @@ class Machine(LiteralOps):
         self._need(1)
 
 
-def _build_table() -> list:
+_Handler = Callable[[Machine], "bool | None"]
+"""An opcode's method: True means the pickle ended (STOP)."""
+
+
+def _build_table() -> list[_Handler | None]:
     w = Machine
-    ops = {
+    ops: dict[bytes, _Handler] = {
         b"(": w.op_mark, b".": w.op_stop, b"0": w.op_pop, b"1": w.op_pop_mark,
         b"2": w.op_dup, b"F": w.op_float_line, b"I": w.op_int_line, b"J": w.op_binint,
         b"K": w.op_binint1, b"L": w.op_long_line, b"M": w.op_binint2, b"N": w.op_const,
@@ -347,7 +352,7 @@ def _build_table() -> list:
         b"\x93": w.op_stack_global, b"\x94": w.op_memoize, b"\x95": w.op_frame,
         b"\x96": w.op_binbytes8, b"\x97": w.op_next_buffer, b"\x98": w.op_readonly_buffer,
     }  # fmt: skip
-    table: list = [None] * 256
+    table: list[_Handler | None] = [None] * 256
     for code, handler in ops.items():
         table[code[0]] = handler
     return table

@@ -14,6 +14,7 @@ import pickle
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import IO
 
 from app.core.inspection.dtypes import STORAGE_DTYPES, TORCH_DTYPE_NAMES
 from app.core.inspection.pickle_globals import TENSOR_REBUILDERS, is_allowed
@@ -85,7 +86,9 @@ def _dims(values: object, what: str) -> tuple[int, ...]:
     return dims
 
 
-def _view(storage: object, offset: object, size: object, stride: object, dtype: str | None):
+def _view(
+    storage: object, offset: object, size: object, stride: object, dtype: str | None
+) -> TensorStub:
     if not isinstance(storage, Storage):
         raise BadTensor("a tensor without a storage")
     shape, strides = _dims(size, "shape"), _dims(stride, "stride")
@@ -94,26 +97,42 @@ def _view(storage: object, offset: object, size: object, stride: object, dtype: 
     return TensorStub(dtype or storage.dtype, shape, storage, offset, strides)
 
 
-def _tensor_v1(storage, offset, size, stride=None, *args) -> TensorStub:  # noqa: ANN001
+def _tensor_v1(
+    storage: object, offset: object, size: object, stride: object = None, *args: object
+) -> TensorStub:
     return _view(storage, offset, size, _contiguous(size) if stride is None else stride, None)
 
 
-def _tensor_v3(storage, offset, size, stride, grad, hooks, dtype, *args) -> TensorStub:  # noqa: ANN001
+def _tensor_v3(
+    storage: object,
+    offset: object,
+    size: object,
+    stride: object,
+    grad: object,
+    hooks: object,
+    dtype: object,
+    *args: object,
+) -> TensorStub:
     name = dtype.name if isinstance(dtype, DtypeStub) else None
     return _view(storage, offset, size, stride, name)
 
 
-def _qtensor(storage, offset, size, stride, *args) -> TensorStub:  # noqa: ANN001
+def _qtensor(
+    storage: object, offset: object, size: object, stride: object, *args: object
+) -> TensorStub:
     return _view(storage, offset, size, stride, None)  # torch allocates `size` first
 
 
-def _meta_tensor(dtype: DtypeStub, size: tuple, *args: object) -> TensorStub:
+def _meta_tensor(dtype: object, size: object, *args: object) -> TensorStub:
+    if not isinstance(dtype, DtypeStub):
+        raise BadTensor("a meta tensor without a dtype")
     return TensorStub(dtype.name, _dims(size, "shape"))
 
 
 def _contiguous(size: object) -> tuple[int, ...]:
     shape = _dims(size, "shape")
-    strides, step = [], 1
+    strides: list[int] = []
+    step = 1
     for dim in reversed(shape):
         strides.append(step)
         step *= max(dim, 1)
@@ -148,7 +167,7 @@ _REBUILDERS = frozenset(f"torch._utils.{name}" for name in TENSOR_REBUILDERS)
 class MetadataUnpickler(pickle.Unpickler):
     """Replays a scanned torch pickle with stubs; records every storage and tensor."""
 
-    def __init__(self, file) -> None:  # noqa: ANN001
+    def __init__(self, file: IO[bytes]) -> None:
         super().__init__(file)
         self.storages: dict[str, Storage] = {}
         self.tensors: list[TensorStub] = []
@@ -181,9 +200,9 @@ class MetadataUnpickler(pickle.Unpickler):
 
         return build
 
-    def _from_type_v2(self, func, new_type, args, state) -> object:  # noqa: ANN001
+    def _from_type_v2(self, func: object, new_type: object, args: object, state: object) -> object:
         # torch calls func(*args); only our own stand-ins may be called here.
-        if any(func is f for f in self._callable) and isinstance(args, tuple):
+        if callable(func) and any(func is f for f in self._callable) and isinstance(args, tuple):
             return func(*args)
         return Opaque()
 

@@ -34,7 +34,7 @@ class TupleRef:
 
     def __init__(self, items: list[object], *, frozen: bool = False) -> None:
         self.frozen = frozen
-        self.depth = 1 + max((i.depth for i in items if isinstance(i, TupleRef)), default=0)
+        self.depth: int = 1 + max((i.depth for i in items if isinstance(i, TupleRef)), default=0)
         self.items = tuple(items) if len(items) <= 16 and self.depth <= 3 else None
 
 

@@ -4,26 +4,110 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TypeVar
 
 from app.core.messages import as_text, parse, say
 
-# Kinds of model file.
-KIND_VAE = "vae"
-KIND_CHECKPOINT = "checkpoint"
-KIND_LORA = "lora"
-KIND_EMBEDDING = "embedding"
-KIND_OTHER = "other"
+_E = TypeVar("_E", bound=StrEnum)
 
-# VAE families. SD1 and SDXL VAEs have identical shapes; "sd1-or-sdxl" says so.
-FAMILY_SD1 = "sd1"
-FAMILY_SDXL = "sdxl"
-FAMILY_SD1_OR_SDXL = "sd1-or-sdxl"
-FAMILY_SD3 = "sd3"
-FAMILY_FLUX = "flux1"
-FAMILY_SD3_OR_FLUX = "sd3-or-flux1"
-FAMILY_TAESD = "taesd"
-FAMILY_UNKNOWN = "unknown"
-# Every other family id (flux2, wan2.1, ltxv, ...) and its facts: app.core.inspection.vae_families.
+
+class Format(StrEnum):
+    """The container a model file is stored in."""
+
+    SAFETENSORS = "safetensors"
+    TORCH_ZIP = "torch-zip"
+    TORCH_PICKLE = "torch-pickle"
+    DIFFUSERS = "diffusers-folder"
+    GGUF = "gguf"
+    UNKNOWN = "unknown"
+
+
+class Kind(StrEnum):
+    """What a model file is."""
+
+    VAE = "vae"
+    CHECKPOINT = "checkpoint"
+    LORA = "lora"
+    EMBEDDING = "embedding"
+    OTHER = "other"
+
+
+class Family(StrEnum):
+    """The VAE families decided from shapes and hints here (the shape-level pairs included).
+
+    SD1 and SDXL VAEs have identical shapes, as do SD3 and FLUX.1: ``SD1_OR_SDXL`` and
+    ``SD3_OR_FLUX`` say so until a hint or a hash picks one. Every other family id (flux2,
+    wan2.1, ltxv, ...) is a row of the family table, ``app.core.inspection.vae_families``,
+    which is data rather than code: ``Inspection.family`` holds any of those ids.
+    """
+
+    SD1 = "sd1"
+    SDXL = "sdxl"
+    SD1_OR_SDXL = "sd1-or-sdxl"
+    SD3 = "sd3"
+    FLUX = "flux1"
+    SD3_OR_FLUX = "sd3-or-flux1"
+    TAESD = "taesd"
+    UNKNOWN = "unknown"
+
+
+class Layout(StrEnum):
+    """How a VAE's tensors are named."""
+
+    LDM = "ldm"
+    DIFFUSERS = "diffusers"
+    TAESD = "taesd"
+    ORIGINAL = "original"  # single-file layout of a non-KL family (what ComfyUI loads)
+    UNKNOWN = "unknown"
+
+
+class ProblemCode(StrEnum):
+    """The short code of each thing inspection can find wrong with a file."""
+
+    TRUNCATED = "truncated"
+    NOT_A_VAE = "not-a-vae"
+    UNSAFE_PICKLE = "unsafe-pickle"
+    NAN_OR_INF = "nan-or-inf"
+    HEADER_TOO_LARGE = "header-too-large"
+    UNKNOWN_FORMAT = "unknown-format"
+    CORRUPT = "corrupt"
+    UNREADABLE = "unreadable"
+    UNSUPPORTED_TENSOR = "unsupported-tensor"  # meta, sparse, nested: no plain data
+
+
+# The old names. StrEnum members equal their strings, so JSON, the catalog and callers
+# comparing against plain strings see no difference.
+KIND_VAE = Kind.VAE
+KIND_CHECKPOINT = Kind.CHECKPOINT
+KIND_LORA = Kind.LORA
+KIND_EMBEDDING = Kind.EMBEDDING
+KIND_OTHER = Kind.OTHER
+
+FAMILY_SD1 = Family.SD1
+FAMILY_SDXL = Family.SDXL
+FAMILY_SD1_OR_SDXL = Family.SD1_OR_SDXL
+FAMILY_SD3 = Family.SD3
+FAMILY_FLUX = Family.FLUX
+FAMILY_SD3_OR_FLUX = Family.SD3_OR_FLUX
+FAMILY_TAESD = Family.TAESD
+FAMILY_UNKNOWN = Family.UNKNOWN
+
+LAYOUT_LDM = Layout.LDM
+LAYOUT_DIFFUSERS = Layout.DIFFUSERS
+LAYOUT_TAESD = Layout.TAESD
+LAYOUT_ORIGINAL = Layout.ORIGINAL
+LAYOUT_UNKNOWN = Layout.UNKNOWN
+
+PROBLEM_TRUNCATED = ProblemCode.TRUNCATED
+PROBLEM_NOT_A_VAE = ProblemCode.NOT_A_VAE
+PROBLEM_UNSAFE_PICKLE = ProblemCode.UNSAFE_PICKLE
+PROBLEM_NAN_OR_INF = ProblemCode.NAN_OR_INF
+PROBLEM_HEADER_TOO_LARGE = ProblemCode.HEADER_TOO_LARGE
+PROBLEM_UNKNOWN_FORMAT = ProblemCode.UNKNOWN_FORMAT
+PROBLEM_CORRUPT = ProblemCode.CORRUPT
+PROBLEM_UNREADABLE = ProblemCode.UNREADABLE
+PROBLEM_UNSUPPORTED_TENSOR = ProblemCode.UNSUPPORTED_TENSOR
 
 # How each family maps raw VAE latents to the diffusion model's space:
 # model = (raw - shift) * scale (vae-registry.md §2.3). The preview undoes it; a
@@ -35,24 +119,6 @@ LATENT_SCALE_SHIFT: dict[str, tuple[float, float]] = {
     FAMILY_FLUX: (0.3611, 0.1159),
 }
 
-# Key layouts.
-LAYOUT_LDM = "ldm"
-LAYOUT_DIFFUSERS = "diffusers"
-LAYOUT_TAESD = "taesd"
-LAYOUT_ORIGINAL = "original"  # single-file layout of a non-KL family (what ComfyUI loads)
-LAYOUT_UNKNOWN = "unknown"
-
-# Problem codes.
-PROBLEM_TRUNCATED = "truncated"
-PROBLEM_NOT_A_VAE = "not-a-vae"
-PROBLEM_UNSAFE_PICKLE = "unsafe-pickle"
-PROBLEM_NAN_OR_INF = "nan-or-inf"
-PROBLEM_HEADER_TOO_LARGE = "header-too-large"
-PROBLEM_UNKNOWN_FORMAT = "unknown-format"
-PROBLEM_CORRUPT = "corrupt"
-PROBLEM_UNREADABLE = "unreadable"
-PROBLEM_UNSUPPORTED_TENSOR = "unsupported-tensor"  # meta, sparse, nested: no plain data
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -62,7 +128,7 @@ class Problem:
     so the window can translate it; ``message`` stays the English the CLI prints.
     """
 
-    code: str
+    code: str  # a ProblemCode; plain text when read back from the catalog
     message: str
     key: str = field(default="", compare=False)
     params: Mapping[str, str] = field(default_factory=dict, compare=False)
@@ -74,7 +140,7 @@ class Problem:
             object.__setattr__(self, "params", params)
 
     @classmethod
-    def said(cls, code: str, key: str, /, **params: object) -> Problem:
+    def said(cls, code: ProblemCode, key: str, /, **params: object) -> Problem:
         """A problem whose sentence is template ``key`` filled with ``params``."""
         return cls(code, say(key, **params), key, as_text(params))
 
@@ -103,13 +169,13 @@ class Inspection:
     """What a model file is: format, kind, VAE family, layout, and its problems."""
 
     path: str
-    format: str  # "safetensors", "torch-zip", "torch-pickle", "diffusers-folder", "unknown"
+    format: Format
     size_bytes: int
-    kind: str = KIND_OTHER
+    kind: Kind = Kind.OTHER
     kind_reason: str = ""
-    family: str | None = None
+    family: str | None = None  # a Family, or another id of the family table
     family_reason: str = ""
-    layout: str | None = None
+    layout: Layout | None = None
     dtypes: list[str] = field(default_factory=list)
     parameter_count: int = 0
     tensor_count: int = 0
@@ -123,6 +189,14 @@ class Inspection:
     usable_by: list[str] = field(default_factory=list)  # UI kinds that load this family
     metadata: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # The catalog gives these back as plain strings; one it does not know (written by
+        # a newer version) reads as what this version can say about it.
+        self.format = _member(Format, self.format, Format.UNKNOWN)
+        self.kind = _member(Kind, self.kind, Kind.OTHER)
+        if self.layout is not None:
+            self.layout = _member(Layout, self.layout, Layout.UNKNOWN)
 
     @property
     def dtype(self) -> str | None:
@@ -160,3 +234,11 @@ class Inspection:
             "usable_by": list(self.usable_by),
             "problems": [p.to_json() for p in self.problems],
         }
+
+
+def _member(enum: type[_E], value: str, default: _E) -> _E:
+    """``enum(value)``, or ``default`` for a value this version does not know."""
+    try:
+        return enum(value)
+    except ValueError:
+        return default

@@ -10,6 +10,7 @@ that were scanned; the file's identity is compared before and after the load.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,9 @@ from app.core.inspection.torch_scan import FORMAT_TAR, TorchScan, file_identity,
 
 if TYPE_CHECKING:
     import torch
+
+_SafeGlobal = Callable[..., object] | tuple[Callable[..., object], str]
+"""An entry of ``torch.serialization.safe_globals``: a global, or one with its pickled name."""
 
 
 def load_state_dict(path: str | Path, *, device: str = "cpu") -> dict[str, torch.Tensor]:
@@ -119,12 +123,13 @@ def _same_file(path: Path, scan: TorchScan) -> None:
         raise UserError(f"cannot load {path.name}: the file changed while it was being loaded")
 
 
-def _numpy_globals() -> list:
+def _numpy_globals() -> list[_SafeGlobal]:
     """The numpy reconstructors under the names numpy 1.x and 2.x pickle them as."""
     import numpy as np
 
-    multiarray = np._core.multiarray if hasattr(np, "_core") else np.core.multiarray
-    found: list = [np.ndarray, np.dtype]
+    # numpy 1.x has only np.core, which numpy 2's stubs no longer declare.
+    multiarray = np._core.multiarray if hasattr(np, "_core") else np.core.multiarray  # type: ignore[attr-defined]
+    found: list[_SafeGlobal] = [np.ndarray, np.dtype]
     for core in ("numpy.core.multiarray", "numpy._core.multiarray"):
         found.append((multiarray._reconstruct, f"{core}._reconstruct"))
         found.append((multiarray.scalar, f"{core}.scalar"))

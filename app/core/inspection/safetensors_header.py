@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def read_header(path: str | Path) -> SafetensorsHeader:
 def _read_length(prefix: bytes, size: int) -> int:
     if len(prefix) < 8:
         raise BadFile.of(PROBLEM_TRUNCATED, "truncated.safetensors-prefix", size=f"{size:,}")
-    (length,) = struct.unpack("<Q", prefix)
+    length: int = struct.unpack("<Q", prefix)[0]
     if length > MAX_HEADER_BYTES:
         raise BadFile.of(
             PROBLEM_HEADER_TOO_LARGE, "header.claims-too-much",
@@ -101,7 +102,7 @@ def _read_length(prefix: bytes, size: int) -> int:
     return length
 
 
-def _decode_json(raw: bytes) -> dict:
+def _decode_json(raw: bytes) -> dict[str, object]:
     try:
         header = loads_bounded(
             raw,
@@ -120,7 +121,9 @@ def _decode_json(raw: bytes) -> dict:
     return header
 
 
-def _parse_entries(header: dict):
+def _parse_entries(
+    header: Mapping[str, object],
+) -> tuple[dict[str, TensorInfo], dict[str, tuple[int, int]], dict[str, str]]:
     tensors: dict[str, TensorInfo] = {}
     offsets: dict[str, tuple[int, int]] = {}
     codes: dict[str, str] = {}

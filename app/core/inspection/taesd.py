@@ -8,6 +8,7 @@ combined dict prefixes them with ``taesd_decoder.`` / ``taesd_encoder.``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.core.inspection.records import TensorInfo
@@ -33,20 +34,21 @@ class TaesdParts:
         return " and ".join(halves)
 
 
-def taesd_parts(tensors: dict[str, TensorInfo]) -> TaesdParts | None:
+def taesd_parts(tensors: Mapping[str, TensorInfo]) -> TaesdParts | None:
     """Return what TAESD parts ``tensors`` hold, or None if they are not TAESD."""
     dec = _decoder_latent(tensors)
     enc = _encoder_latent(tensors)
-    if dec is None and enc is None:
+    latent = dec if dec is not None else enc
+    if latent is None:
         return None
     return TaesdParts(
-        latent_channels=dec if dec is not None else enc,  # type: ignore[arg-type]
+        latent_channels=latent,
         has_encoder=enc is not None,
         has_decoder=dec is not None,
     )
 
 
-def _decoder_latent(tensors: dict[str, TensorInfo]) -> int | None:
+def _decoder_latent(tensors: Mapping[str, TensorInfo]) -> int | None:
     for prefix in _DECODER_PREFIXES:
         first = tensors.get(f"{prefix}1.weight")
         if first is not None and len(first.shape) == 4 and f"{prefix}3.conv.0.weight" in tensors:
@@ -54,7 +56,7 @@ def _decoder_latent(tensors: dict[str, TensorInfo]) -> int | None:
     return None
 
 
-def _encoder_latent(tensors: dict[str, TensorInfo]) -> int | None:
+def _encoder_latent(tensors: Mapping[str, TensorInfo]) -> int | None:
     for prefix in _ENCODER_PREFIXES:
         first = tensors.get(f"{prefix}0.weight")
         last = tensors.get(f"{prefix}14.weight")

@@ -54,6 +54,12 @@ class _CappedReads:
     def tell(self) -> int:
         return self._fh.tell()
 
+    def write(self, data: bytes, /) -> int:  # tarfile's file protocol; "r:" never writes
+        raise io.UnsupportedOperation("read-only")
+
+    def close(self) -> None:
+        """Nothing: the caller owns ``fh`` (tarfile does not close a file it was given)."""
+
 
 @dataclass
 class TarScan:
@@ -78,7 +84,7 @@ def open_torch_tar(fh: BinaryIO) -> tarfile.TarFile | None:
     fh.seek(0)
     try:
         # The TarFile is returned open; it only wraps ``fh``, which the caller closes.
-        tar = tarfile.open(fileobj=_CappedReads(fh), mode="r:")  # type: ignore[arg-type]  # noqa: SIM115
+        tar = tarfile.open(fileobj=_CappedReads(fh), mode="r:")  # noqa: SIM115
         for count, _member in enumerate(iter(tar.next, None)):
             if count >= MAX_MEMBERS:
                 raise cannot_prove(f"a tar archive with more than {MAX_MEMBERS} members")
@@ -127,7 +133,9 @@ class _Member:
         start = self.reader.tell()
         return walk_pickle(self.reader, persistent_ids=persistent_ids), start
 
-    def value(self, start: int, end: int, unpickler: Callable[[BinaryIO], pickle.Unpickler]):
+    def value(
+        self, start: int, end: int, unpickler: Callable[[BinaryIO], pickle.Unpickler]
+    ) -> object:
         """Replay a short, already walked pickle (its globals were allowed)."""
         if end - start > _SMALL_PICKLE:
             raise cannot_prove("an oversized header pickle in a tar-format torch file")

@@ -9,6 +9,7 @@ here turns that into one plain sentence before anything touches their data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def unsupported_reason(name: str, tensor: torch.Tensor) -> str | None:
     return None
 
 
-def first_unsupported(tensors: dict[str, torch.Tensor]) -> str | None:
+def first_unsupported(tensors: Mapping[str, torch.Tensor]) -> str | None:
     """The reason for the first tensor without plain data, or None when all have it."""
     for name, tensor in tensors.items():
         reason = unsupported_reason(name, tensor)

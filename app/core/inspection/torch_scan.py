@@ -14,7 +14,7 @@ import io
 import os
 import pickle
 from dataclasses import dataclass, replace
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NoReturn
 
 from app.core.inspection import tar_legacy
 from app.core.inspection.byte_source import ByteReader, open_stream, region_chunks
@@ -31,8 +31,17 @@ from app.core.inspection.records import (
     PROBLEM_TRUNCATED,
     PROBLEM_UNKNOWN_FORMAT,
 )
-from app.core.inspection.zip_reader import DEFLATED, STORED, ZipDirectory, read_directory
+from app.core.inspection.zip_reader import (
+    DEFLATED,
+    STORED,
+    ZipDirectory,
+    ZipMember,
+    read_directory,
+)
 from app.core.safe_open import open_regular
+
+if TYPE_CHECKING:
+    import tarfile
 
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
 PROTOCOL_VERSION = 1001
@@ -143,7 +152,7 @@ def _check_expansion(directory: ZipDirectory) -> None:
             )
 
 
-def _walk_member(fh: BinaryIO, member) -> PickleWalk:  # noqa: ANN001
+def _walk_member(fh: BinaryIO, member: ZipMember) -> PickleWalk:
     if member.size > MAX_PICKLE_BYTES:
         raise cannot_prove(f"{member.name} is {member.size:,} bytes, more than the "
                            f"{MAX_PICKLE_BYTES >> 20} MiB a state dict's pickle needs")  # fmt: skip
@@ -164,7 +173,7 @@ def _walk_member(fh: BinaryIO, member) -> PickleWalk:  # noqa: ANN001
 # --------------------------------------------------------------------------- tar
 
 
-def _scan_tar(fh: BinaryIO, tar) -> TorchScan:  # noqa: ANN001
+def _scan_tar(fh: BinaryIO, tar: tarfile.TarFile) -> TorchScan:
     if not tar_legacy.has_storages(tar):
         raise BadFile(PROBLEM_UNKNOWN_FORMAT, "a tar archive without torch's storages member: "
                       "not a torch file")  # fmt: skip
@@ -231,10 +240,10 @@ def _scan_legacy(fh: BinaryIO, size: int) -> TorchScan:
 class _NoGlobalsUnpickler(pickle.Unpickler):
     """Unpickles plain data only: any global or persistent id is refused."""
 
-    def find_class(self, module: str, name: str):  # noqa: D102
+    def find_class(self, module: str, name: str) -> NoReturn:  # noqa: D102
         raise pickle.UnpicklingError(f"global {module}.{name} not allowed here")
 
-    def persistent_load(self, pid: object):  # noqa: D102
+    def persistent_load(self, pid: object) -> NoReturn:  # noqa: D102
         raise pickle.UnpicklingError("persistent id not allowed here")
 
 

@@ -158,7 +158,9 @@ def _directory_bounds(fh: BinaryIO, eocd: int) -> tuple[int, int, int, int]:
     return total, cd_offset, cd_size, cd_end
 
 
-def _zip64_bounds(fh: BinaryIO, locator: bytes, eocd: int, small: tuple[int, ...]):
+def _zip64_bounds(
+    fh: BinaryIO, locator: bytes, eocd: int, small: tuple[int, ...]
+) -> tuple[int, int, int, int, int]:
     _sig, disk, record_at, disks = struct.unpack("<4sIQI", locator)
     record_start = eocd - 20 - 56
     # zipfile reads the record just before the locator, miniz at the offset it names.

@@ -119,7 +119,7 @@ def _minimax(keys: Keys, enc: bool, dec: bool) -> VaeMatch | None:
 
 def _diffusers(keys: Keys, enc: bool, dec: bool) -> VaeMatch | None:
     if keys.any("decoder.block.0.snake1.alpha", "encoder.block.0.res_unit1.snake1.alpha"):
-        latent = keys.dim("decoder.conv1.weight_v", 1) or 64
+        latent: int | None = keys.dim("decoder.conv1.weight_v", 1) or 64
         return VaeMatch(
             "stable-audio",
             "diffusers AutoencoderOobleck layout: Stable Audio",

@@ -10,11 +10,23 @@ so the inspector, the link planner, the registry panel and the preview agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-MODALITY_IMAGE = "image"
-MODALITY_VIDEO = "video"
-MODALITY_AUDIO = "audio"
-MODALITY_3D = "3d"
+
+class Modality(StrEnum):
+    """What a family's latents encode."""
+
+    IMAGE = "image"
+    VIDEO = "video"
+    AUDIO = "audio"
+    SHAPE_3D = "3d"
+
+
+# The old names (StrEnum members equal their strings).
+MODALITY_IMAGE = Modality.IMAGE
+MODALITY_VIDEO = Modality.VIDEO
+MODALITY_AUDIO = Modality.AUDIO
+MODALITY_3D = Modality.SHAPE_3D
 
 # UI kinds, spelled like ``app.core.installs.records.KIND_*`` (inspection must not import
 # installs, so the strings are repeated here; tests/core/inspection/test_vae_families.py
@@ -54,7 +66,7 @@ class FamilyFacts:
 
     id: str
     name: str
-    modality: str
+    modality: Modality
     latent_channels: int | None
     spatial_compression: int | None
     temporal_compression: int | None

@@ -23,7 +23,7 @@ class Hints:
 
     metadata: Mapping[str, str] = field(default_factory=dict)
     names: Sequence[str] = ()
-    config: Mapping | None = None
+    config: Mapping[str, object] | None = None
     checkpoint_keys: Sequence[str] = ()
 
     @property

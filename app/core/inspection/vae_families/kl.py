@@ -14,6 +14,7 @@ Diffusers files are read through the LDM spelling of :mod:`app.core.inspection.l
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from app.core.inspection import ldm_names
 from app.core.inspection.vae_families.hints import Hints, refine_kl
@@ -64,7 +65,9 @@ def detect(keys: Keys, hints: Hints) -> VaeMatch | None:
     return VaeMatch(family, why, layout, latent, enc, dec, quant)
 
 
-def _sd_family(keys: Keys, diffusers: bool, latent, quant, hints: Hints) -> tuple[str, str]:
+def _sd_family(
+    keys: Keys, diffusers: bool, latent: int | None, quant: bool, hints: Hints
+) -> tuple[str, str]:
     if "bn.running_mean" in keys:
         return "flux2", f"{latent} latent channels with BatchNorm latent statistics: FLUX.2"
     if _is_x4(keys, diffusers):
@@ -89,7 +92,7 @@ def _is_x4(keys: Keys, diffusers: bool) -> bool:
     ComfyUI: no ``encoder.down.2.downsample`` and no ``decoder.up.3.upsample``. A two-level
     toy KL VAE passes that test too, but is not the upscaler's VAE.
     """
-    names = keys.tensors.keys()
+    names: Collection[str] = keys.tensors.keys()
     if diffusers:
         last = ldm_names.last_up_block(names)
         names = {ldm_names.ldm_name(k, last) for k in names}

@@ -11,6 +11,7 @@ maps LTX-2's file onto the same block names). Diffusers ``AutoencoderKLLTXVideo`
 
 from __future__ import annotations
 
+from app.core.inspection.records import Layout
 from app.core.inspection.vae_families.hints import Hints, refine_ltx
 from app.core.inspection.vae_families.match import (
     LAYOUT_DIFFUSERS,
@@ -74,7 +75,9 @@ def _original(keys: Keys, hints: Hints, enc: bool, dec: bool) -> VaeMatch:
     return VaeMatch("ltxv", why, LAYOUT_ORIGINAL, 128, enc, dec)
 
 
-def _pair(keys: Keys, hints: Hints, why: str, layout: str, latent, enc, dec) -> VaeMatch:
+def _pair(
+    keys: Keys, hints: Hints, why: str, layout: Layout, latent: int | None, enc: bool, dec: bool
+) -> VaeMatch:
     refined = refine_ltx(hints)
     if refined is None:
         return VaeMatch("ltxv-or-ltx2", why, layout, latent, enc, dec)

@@ -11,12 +11,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.core.inspection.records import TensorInfo
+from app.core.inspection.records import (
+    LAYOUT_DIFFUSERS,
+    LAYOUT_LDM,
+    LAYOUT_ORIGINAL,
+    LAYOUT_TAESD,
+    Layout,
+    TensorInfo,
+)
 
-LAYOUT_LDM = "ldm"  # same strings as app.core.inspection.records
-LAYOUT_DIFFUSERS = "diffusers"
-LAYOUT_TAESD = "taesd"
-LAYOUT_ORIGINAL = "original"  # the single-file layout of a non-KL family (what ComfyUI loads)
+__all__ = [  # the layouts are re-exported for the detectors
+    "LAYOUT_DIFFUSERS",
+    "LAYOUT_LDM",
+    "LAYOUT_ORIGINAL",
+    "LAYOUT_TAESD",
+    "Keys",
+    "VaeMatch",
+    "halves",
+]
 
 
 @dataclass(frozen=True)
@@ -25,7 +37,7 @@ class VaeMatch:
 
     family: str
     reason: str
-    layout: str
+    layout: Layout
     latent_channels: int | None
     has_encoder: bool
     has_decoder: bool

@@ -6,6 +6,8 @@ ComfyUI-based UIs only; TAESD-class decoders belong in ``vae_approx``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.core.inspection.vae_families.facts import (
     COMFY_UIS,
     FOLDER_VAE_APPROX,
@@ -33,7 +35,16 @@ FLUX1_ALSO = (
 )
 
 
-def image(id_, name, channels, spatial, uis, purpose, also="", **kw) -> FamilyFacts:
+def image(
+    id_: str,
+    name: str,
+    channels: int | None,
+    spatial: int | None,
+    uis: tuple[str, ...],
+    purpose: str,
+    also: str = "",
+    **kw: Any,
+) -> FamilyFacts:
     """A row for an image VAE."""
     return FamilyFacts(
         id_,
@@ -50,24 +61,44 @@ def image(id_, name, channels, spatial, uis, purpose, also="", **kw) -> FamilyFa
     )
 
 
-def video(id_, name, channels, spatial, temporal, purpose, also="", **kw) -> FamilyFacts:
+def video(
+    id_: str,
+    name: str,
+    channels: int | None,
+    spatial: int | None,
+    temporal: int | None,
+    purpose: str,
+    also: str = "",
+    **kw: Any,
+) -> FamilyFacts:
     """A row for a video VAE (ComfyUI-based UIs only)."""
     return FamilyFacts(
         id_, name, MODALITY_VIDEO, channels, spatial, temporal, COMFY_UIS, purpose, also, **kw
     )
 
 
-def audio(id_, name, channels, samples, purpose, also="") -> FamilyFacts:
+def audio(
+    id_: str, name: str, channels: int | None, samples: int | None, purpose: str, also: str = ""
+) -> FamilyFacts:
     """A row for an audio VAE (ComfyUI-based UIs only)."""
     return FamilyFacts(id_, name, MODALITY_AUDIO, channels, None, samples, COMFY_UIS, purpose, also)
 
 
-def shape(id_, name, channels, purpose) -> FamilyFacts:
+def shape(id_: str, name: str, channels: int | None, purpose: str) -> FamilyFacts:
     """A row for a 3D VAE (ComfyUI-based UIs only)."""
     return FamilyFacts(id_, name, MODALITY_3D, channels, None, None, COMFY_UIS, purpose)
 
 
-def tae(id_, name, channels, spatial, temporal, uis, purpose, **kw) -> FamilyFacts:
+def tae(
+    id_: str,
+    name: str,
+    channels: int | None,
+    spatial: int | None,
+    temporal: int | None,
+    uis: tuple[str, ...],
+    purpose: str,
+    **kw: Any,
+) -> FamilyFacts:
     """A row for a TAESD-class preview decoder (kept in ``vae_approx``)."""
     modality = MODALITY_VIDEO if temporal else MODALITY_IMAGE
     return FamilyFacts(

@@ -18,6 +18,7 @@ from app.core.inspection.vae_families.facts import (
     COMFY_UIS,
     MODALITY_VIDEO,
     UI_A1111,
+    UI_FORGE,
     FamilyFacts,
 )
 from app.core.inspection.vae_families.rows import (
@@ -27,7 +28,6 @@ from app.core.inspection.vae_families.rows import (
     SD3_UIS,
     SDXL_UIS,
     TAESD_UIS,
-    UI_FORGE,
 )
 from app.core.inspection.vae_families.rows import image as _image
 from app.core.inspection.vae_families.rows import tae as _tae

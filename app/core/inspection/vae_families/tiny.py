@@ -14,7 +14,7 @@ currently only available in float16") else taew2_1.
 
 from __future__ import annotations
 
-from app.core.inspection.records import TensorInfo
+from app.core.inspection.records import Layout, TensorInfo
 from app.core.inspection.taesd import taesd_parts
 from app.core.inspection.vae_families.facts import display_name
 from app.core.inspection.vae_families.hints import Hints, refine_taesd
@@ -60,7 +60,9 @@ def _image(keys: Keys, hints: Hints) -> VaeMatch | None:
     )
 
 
-def _variant(latent, enc, dec, why: str, hints: Hints, layout: str) -> VaeMatch:
+def _variant(
+    latent: int | None, enc: bool, dec: bool, why: str, hints: Hints, layout: Layout
+) -> VaeMatch:
     """Family ``taesd`` for all four same-layout variants; the name picks the display name.
 
     The id stays ``taesd`` (what the app has always reported, and what the library's
@@ -68,9 +70,11 @@ def _variant(latent, enc, dec, why: str, hints: Hints, layout: str) -> VaeMatch:
     """
     refined = refine_taesd(latent, hints)
     if refined is not None:
-        name = f"{display_name(refined[0])} (TAESD layout)"
-        return VaeMatch("taesd", f"{why}; {refined[1]}", layout, latent, enc, dec, name=name)
-    name = _TAESD_NAMES.get(latent)
+        refined_name = f"{display_name(refined[0])} (TAESD layout)"
+        return VaeMatch(
+            "taesd", f"{why}; {refined[1]}", layout, latent, enc, dec, name=refined_name
+        )
+    name = _TAESD_NAMES.get(latent) if latent is not None else None
     if latent == 4 and "taesd_" in hints.text():
         name = "TAESD (SD 1.x/2.x)"
     return VaeMatch("taesd", why, layout, latent, enc, dec, name=name)

@@ -12,6 +12,7 @@ RMS-norm ``gamma`` under ``mid_block``, ``AutoencoderKLMochi`` has ``block_in`` 
 
 from __future__ import annotations
 
+from app.core.inspection.records import Layout
 from app.core.inspection.vae_families.hints import Hints, refine_wan
 from app.core.inspection.vae_families.match import (
     LAYOUT_DIFFUSERS,
@@ -36,7 +37,7 @@ def detect_wan(keys: Keys, hints: Hints) -> VaeMatch | None:
             "decoder.upsamples.0.upsamples.0.residual.2.weight",
             "encoder.downsamples.0.downsamples.0.residual.2.weight",
         )
-        latent = 48 if wan22 else 16
+        latent: int | None = 48 if wan22 else 16
         return _wan(wan22, latent, LAYOUT_ORIGINAL, enc, dec, hints)
     gamma = keys.any(
         "decoder.mid_block.resnets.0.norm1.gamma", "encoder.mid_block.resnets.0.norm1.gamma"
@@ -49,7 +50,9 @@ def detect_wan(keys: Keys, hints: Hints) -> VaeMatch | None:
     return None
 
 
-def _wan(wan22: bool, latent, layout: str, enc: bool, dec: bool, hints: Hints) -> VaeMatch:
+def _wan(
+    wan22: bool, latent: int | None, layout: Layout, enc: bool, dec: bool, hints: Hints
+) -> VaeMatch:
     if wan22:
         why = "Wan VAE layout with residual up/downsample stacks and 48 latent channels: Wan 2.2"
         return VaeMatch("wan2.2", why, layout, latent, enc, dec)
