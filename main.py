@@ -23,11 +23,16 @@ def main(argv: list[str]) -> int:
 
         return launch_self_test(argv)
     if argv:
-        from app.cli import command_names
         from app.cli import main as cli_main
 
-        is_command = argv[0].startswith("-") or argv[0] in command_names()
-        if is_command or not all(os.path.exists(a) for a in argv):
+        # An option, or anything that is not a path: the CLI. Only when every argument
+        # exists does the first need telling from a command (a file named "scan"): the
+        # command list costs a whole argument parser, so it is built only then.
+        if argv[0].startswith("-") or not all(os.path.exists(a) for a in argv):
+            return cli_main(argv)
+        from app.cli import command_names
+
+        if argv[0] in command_names():
             return cli_main(argv)
     from app.gui.launch import launch_gui
 

@@ -11,13 +11,18 @@ code where there is one: never blank, never silently English when it need not be
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
-from app.core.messages import parse
+from app.core.messages import LIST_FIELDS, parse, parse_list
+from app.gui.i18n import QT_TRANSLATE_NOOP
+
+if TYPE_CHECKING:
+    from app.core.inspection.records import Problem
+    from app.core.registry import Validation
 
 CONTEXT = "CoreMessages"
 MAX_DEPTH = 3  # templates inside parameters: "named like X (… instead of …)", reasons
@@ -130,6 +135,80 @@ TEMPLATES = {
     "reason.override-unusable": QT_TRANSLATE_NOOP("CoreMessages", "settings.json ModelDirectoryOverride {value} is not a usable path: ignored, default Models/ used"),  # noqa: E501
     "reason.ignored-defaults": QT_TRANSLATE_NOOP("CoreMessages", "{what}: ignored, default folders used"),  # noqa: E501
     "reason.package": QT_TRANSLATE_NOOP("CoreMessages", "'{name}' ({package}, shared folders: {method})"),  # noqa: E501
+    "op.link": QT_TRANSLATE_NOOP("CoreMessages", "link {name} into {where}"),  # noqa: E501
+    "op.link-and-unlink": QT_TRANSLATE_NOOP("CoreMessages", "link {name} into {where}; unlink it from {unlinked}"),  # noqa: E501
+    "op.unlink": QT_TRANSLATE_NOOP("CoreMessages", "unlink {names} from {where}"),  # noqa: E501
+    "op.set-default": QT_TRANSLATE_NOOP("CoreMessages", "make {name} the default VAE of {install} at {root}"),  # noqa: E501
+    "op.reset-default": QT_TRANSLATE_NOOP("CoreMessages", "reset the default VAE of {install} at {root}"),  # noqa: E501
+    "op.reset-after-undo": QT_TRANSLATE_NOOP("CoreMessages", "reset the default VAE after undoing {summary}"),  # noqa: E501
+    "op.pair": QT_TRANSLATE_NOOP("CoreMessages", "pair {vae} with {checkpoint} in {install} at {root}"),  # noqa: E501
+    "op.unpair": QT_TRANSLATE_NOOP("CoreMessages", "unpair {checkpoint} in {install}"),  # noqa: E501
+    "op.import": QT_TRANSLATE_NOOP("CoreMessages", "import {names}"),  # noqa: E501
+    "op.remove": QT_TRANSLATE_NOOP("CoreMessages", "move {names} to {trash}"),  # noqa: E501
+    "op.library-move": QT_TRANSLATE_NOOP("CoreMessages", "move the library from {old} to {new}"),  # noqa: E501
+    "op.link-migrated": QT_TRANSLATE_NOOP("CoreMessages", "link {name} ({count} links)"),  # noqa: E501
+    "op.link-migrated-one": QT_TRANSLATE_NOOP("CoreMessages", "link {name} (1 link)"),  # noqa: E501
+    "trash.linux": QT_TRANSLATE_NOOP("CoreMessages", "the trash"),  # noqa: E501
+    "trash.macos": QT_TRANSLATE_NOOP("CoreMessages", "the Trash"),  # noqa: E501
+    "trash.windows": QT_TRANSLATE_NOOP("CoreMessages", "the Recycle Bin"),  # noqa: E501
+    "undo.menu": QT_TRANSLATE_NOOP("CoreMessages", "Undo {what}"),  # noqa: E501
+    "undo.nothing": QT_TRANSLATE_NOOP("CoreMessages", "Nothing to undo: no recorded operation is left to reverse."),  # noqa: E501
+    "undo.no-such": QT_TRANSLATE_NOOP("CoreMessages", "No operation {id} is recorded."),  # noqa: E501
+    "undo.already-undone": QT_TRANSLATE_NOOP("CoreMessages", "Operation {id} ({summary}) was already undone."),  # noqa: E501
+    "undo.did-nothing": QT_TRANSLATE_NOOP("CoreMessages", "Operation {id} ({summary}) did nothing to undo."),  # noqa: E501
+    "undo.done": QT_TRANSLATE_NOOP("CoreMessages", "Undone: {what}"),  # noqa: E501
+    "undo.partly": QT_TRANSLATE_NOOP("CoreMessages", "Partly undone: {what}. Left alone:"),  # noqa: E501
+    "undo.step": QT_TRANSLATE_NOOP("CoreMessages", "a '{kind}' step"),  # noqa: E501
+    "undo.step-unknown": QT_TRANSLATE_NOOP("CoreMessages", "this version of VAE Manager cannot undo it"),  # noqa: E501
+    "step.remove-link": QT_TRANSLATE_NOOP("CoreMessages", "remove the link {path}"),  # noqa: E501
+    "step.put-back-link": QT_TRANSLATE_NOOP("CoreMessages", "put back the link {path}"),  # noqa: E501
+    "step.put-value-back": QT_TRANSLATE_NOOP("CoreMessages", "put {key} in {path} back to {old}"),  # noqa: E501
+    "step.remove-value": QT_TRANSLATE_NOOP("CoreMessages", "remove {key} from {path}"),  # noqa: E501
+    "step.remove-created-file": QT_TRANSLATE_NOOP("CoreMessages", "remove {path}, which VAE Manager created"),  # noqa: E501
+    "step.restore-trashed": QT_TRANSLATE_NOOP("CoreMessages", "put {path} back from {trash}"),  # noqa: E501
+    "step.move-back": QT_TRANSLATE_NOOP("CoreMessages", "move {name} back to {folder}"),  # noqa: E501
+    "step.trash-library-copy": QT_TRANSLATE_NOOP("CoreMessages", "move the library's {name} to {trash}"),  # noqa: E501
+    "step.move-library-back": QT_TRANSLATE_NOOP("CoreMessages", "move the library back from {new} to {old}"),  # noqa: E501
+    "undone.no-record": QT_TRANSLATE_NOOP("CoreMessages", "no record of it is left"),  # noqa: E501
+    "undone.already-removed": QT_TRANSLATE_NOOP("CoreMessages", "already removed"),  # noqa: E501
+    "undone.already-gone": QT_TRANSLATE_NOOP("CoreMessages", "already gone"),  # noqa: E501
+    "undone.already-there": QT_TRANSLATE_NOOP("CoreMessages", "it is there already"),  # noqa: E501
+    "undone.name-taken": QT_TRANSLATE_NOOP("CoreMessages", "{name} is taken by another file there"),  # noqa: E501
+    "undone.taken-just-now": QT_TRANSLATE_NOOP("CoreMessages", "{name} was taken just now"),  # noqa: E501
+    "undone.recreated": QT_TRANSLATE_NOOP("CoreMessages", "re-created ({mode})"),  # noqa: E501
+    "undone.library-file-gone": QT_TRANSLATE_NOOP("CoreMessages", "the library file {path} is gone"),  # noqa: E501
+    "undone.library-file-changed": QT_TRANSLATE_NOOP("CoreMessages", "the library file {name} changed since"),  # noqa: E501
+    "undone.created-by-app": QT_TRANSLATE_NOOP("CoreMessages", "VAE Manager had created it"),  # noqa: E501
+    "undone.already-so": QT_TRANSLATE_NOOP("CoreMessages", "it already was"),  # noqa: E501
+    "undone.cannot-remove": QT_TRANSLATE_NOOP("CoreMessages", "cannot remove {path}: {why}"),  # noqa: E501
+    "undone.gone-from-library": QT_TRANSLATE_NOOP("CoreMessages", "already gone from the library"),  # noqa: E501
+    "undone.changed-since-import": QT_TRANSLATE_NOOP("CoreMessages", "{path} changed since it was imported; left alone"),  # noqa: E501
+    "undone.moved-back": QT_TRANSLATE_NOOP("CoreMessages", "moved back to {path}"),  # noqa: E501
+    "undone.move-back-taken": QT_TRANSLATE_NOOP("CoreMessages", "cannot move {name} back: {path} is taken by another file."),  # noqa: E501
+    "undone.move-back-taken-now": QT_TRANSLATE_NOOP("CoreMessages", "cannot move {name} back: {path} was taken just now."),  # noqa: E501
+    "undone.move-back-failed": QT_TRANSLATE_NOOP("CoreMessages", "cannot move {name} back to {path}: {why}"),  # noqa: E501
+    "undone.kept-source-gone": QT_TRANSLATE_NOOP("CoreMessages", "{path} is kept: {source} is gone, so the library's file is the only copy left."),  # noqa: E501
+    "undone.kept-source-replaced": QT_TRANSLATE_NOOP("CoreMessages", "{path} is kept: {source} is no longer the same file, so this may be the only copy."),  # noqa: E501
+    "undone.kept-is-source": QT_TRANSLATE_NOOP("CoreMessages", "{path} is kept: it is the source itself."),  # noqa: E501
+    "undone.trashed-copy": QT_TRANSLATE_NOOP("CoreMessages", "moved {name} to {trash} ({source} is still there)"),  # noqa: E501
+    "undone.library-elsewhere": QT_TRANSLATE_NOOP("CoreMessages", "the library is now at {current}, not {new}"),  # noqa: E501
+    "undone.not-moved-back": QT_TRANSLATE_NOOP("CoreMessages", "{count} file(s) not moved back ({path}: {why})"),  # noqa: E501
+    "undone.moved-files-back": QT_TRANSLATE_NOOP("CoreMessages", "moved {count} file(s) back"),  # noqa: E501
+    "undone.restored": QT_TRANSLATE_NOOP("CoreMessages", "restored {path} from {trash}"),  # noqa: E501
+    "undone.back-already": QT_TRANSLATE_NOOP("CoreMessages", "{path} is back already"),  # noqa: E501
+    "undone.restore-by-hand": QT_TRANSLATE_NOOP("CoreMessages", "{name} is in {trash}; restore it from there (the app cannot take files out of {trash} on this system)."),  # noqa: E501
+    "undone.not-in-trash": QT_TRANSLATE_NOOP("CoreMessages", "{name} is no longer in {trash} (emptied, or restored by hand)."),  # noqa: E501
+    "undone.restore-taken": QT_TRANSLATE_NOOP("CoreMessages", "cannot put {name} back: {path} is taken by another file; it stays in {trash}."),  # noqa: E501
+    "note.default-reset": QT_TRANSLATE_NOOP("CoreMessages", "{install}'s default VAE was {old}; it is now Automatic."),  # noqa: E501
+    "note.default-kept": QT_TRANSLATE_NOOP("CoreMessages", "{install}'s default VAE was left as it is: {why}"),  # noqa: E501
+}  # fmt: skip
+
+# How core joins names in a list (app.core.messages.LIST_TEMPLATES; a test keeps them equal).
+LIST_TEMPLATES = {
+    "list.nothing": QT_TRANSLATE_NOOP("CoreMessages", "nothing"),
+    "list.separator": QT_TRANSLATE_NOOP("CoreMessages", ", "),
+    "list.last": QT_TRANSLATE_NOOP("CoreMessages", "{items} and {last}"),
+    "list.more": QT_TRANSLATE_NOOP("CoreMessages", "{count} more"),
 }  # fmt: skip
 
 # A lead for a problem whose sentence no template wrote (a parser's own detail).
@@ -172,7 +251,7 @@ def render(message: str, key: str = "", params: Mapping[str, str] | None = None)
     return _render(message, key, items, _tr(PART_JOIN)) or message
 
 
-def problem_text(problem) -> str:
+def problem_text(problem: Problem | _Coded) -> str:
     """A :class:`~app.core.inspection.records.Problem` in the window's language."""
     text = render(problem.message, getattr(problem, "key", ""), getattr(problem, "params", None))
     lead = CODE_LEADS.get(problem.code)
@@ -181,12 +260,12 @@ def problem_text(problem) -> str:
     return text
 
 
-def problems_text(problems) -> str:
+def problems_text(problems: Iterable[Problem]) -> str:
     """Every problem in one line."""
     return _tr(PART_JOIN).join(problem_text(p) for p in problems)
 
 
-def verdict_text(validation_or_message) -> str:
+def verdict_text(validation_or_message: Validation | str) -> str:
     """A verdict's explanation (a Validation, or the message the catalog kept)."""
     if isinstance(validation_or_message, str):
         return render(validation_or_message)
@@ -220,6 +299,14 @@ class _Coded(NamedTuple):
     message: str
 
 
+def step_text(step) -> str:
+    """An undo step left alone (:class:`~app.core.operations.undo.StepUndone`): what, and why."""
+    what = render(step.description)
+    if not step.reason:
+        return what
+    return _tr(LEAD_JOIN).format(lead=what, message=error_text(step.reason))
+
+
 def phase_text(phase: str) -> str:
     """A download phase in words."""
     words = PHASES.get(phase)
@@ -239,16 +326,41 @@ def _render(
             return None if parts_first else _parts(message, join, depth, parts_first)
         key, params = found
         items = tuple(params.items())
-    nested = {
-        name: _render(value, "", (), join, depth + 1, parts_first) or value
-        if depth < MAX_DEPTH
-        else value
-        for name, value in items
-    }
+    lists = LIST_FIELDS.get(key, frozenset())
+    nested = {name: _param(value, name in lists, join, depth, parts_first) for name, value in items}
     try:
         return _tr(TEMPLATES[key]).format(**nested)
     except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
         return TEMPLATES[key].format(**nested) if depth else message
+
+
+def _param(value: str, is_list: bool, join: str, depth: int, parts_first: bool) -> str:
+    """One parameter, itself translated where it is a core sentence or a list of names."""
+    if depth >= MAX_DEPTH:
+        return value
+    if is_list:
+        return _list(value, join, depth)
+    return _render(value, "", (), join, depth + 1, parts_first) or value
+
+
+def _list(text: str, join: str, depth: int) -> str:
+    """A list of names core joined ("a, b and 3 more"), joined the window's way."""
+    names = parse_list(text)
+    if not names:
+        return _tr(LIST_TEMPLATES["list.nothing"])
+    shown = [_more(n) or _render(n, "", (), join, depth + 1) or n for n in names]
+    if len(shown) == 1:
+        return shown[0]
+    head = _tr(LIST_TEMPLATES["list.separator"]).join(shown[:-1])
+    return _tr(LIST_TEMPLATES["list.last"]).format(items=head, last=shown[-1])
+
+
+def _more(name: str) -> str | None:
+    """The end of a shortened list ("3 more") in the window's language."""
+    count, found, rest = name.partition(" ")
+    if found and count.isdigit() and f"{{count}}{found}{rest}" == LIST_TEMPLATES["list.more"]:
+        return _tr(LIST_TEMPLATES["list.more"]).format(count=count)
+    return None
 
 
 def _parts(message: str, join: str, depth: int, parts_first: bool) -> str | None:

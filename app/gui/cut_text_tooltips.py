@@ -7,7 +7,7 @@ cell with its own tooltip keeps it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,7 +25,9 @@ _TEXT_MARGIN = 6  # the style's padding on both sides of a cell's text, and a pi
 class CutTextTooltips(QStyledItemDelegate):
     """The standard delegate, plus a tooltip with the full text of a cut cell."""
 
-    def cut_text(self, option: QStyleOptionViewItem, index: QModelIndex) -> str | None:
+    def cut_text(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> str | None:
         """The cell's whole text when it does not fit, else None."""
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
@@ -36,7 +38,13 @@ class CutTextTooltips(QStyledItemDelegate):
         needed = max(opt.fontMetrics.horizontalAdvance(line) for line in opt.text.splitlines())
         return opt.text if needed + _TEXT_MARGIN > rect.width() else None
 
-    def helpEvent(self, event: QHelpEvent, view, option, index) -> bool:  # noqa: N802 - Qt API
+    def helpEvent(  # noqa: N802 - Qt API
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
         if event.type() == QEvent.Type.ToolTip and not index.data(Qt.ItemDataRole.ToolTipRole):
             text = self.cut_text(option, index)
             if text:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -12,8 +12,11 @@ from app.gui.library_model import BADGE_ROLE, CHIPS_ROLE, REASON_ROLE
 PILL_PAD_X, PILL_PAD_Y, CHIP_GAP, ICON = 8, 3, 4, 14
 MIN_REASON = "named like…"  # less room than this for a reason: the tooltip has it, not "n…"
 
+# What Qt hands a delegate: the overrides below accept both, as their base classes do.
+ModelIndex = QModelIndex | QPersistentModelIndex
 
-def _background(painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+
+def _background(painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
     """The normal cell background (selection, hover, alternating rows) without its text."""
     opt = QStyleOptionViewItem(option)
     opt.text = ""
@@ -24,7 +27,7 @@ def _background(painter: QPainter, option: QStyleOptionViewItem, index: QModelIn
 class BadgeDelegate(QStyledItemDelegate):
     """Verdict pill: white text on the verdict's colour."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         badge = index.data(BADGE_ROLE)
         _background(painter, option, index)
         if badge is None:
@@ -57,7 +60,7 @@ class BadgeDelegate(QStyledItemDelegate):
                 painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, elided)
         painter.restore()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:  # noqa: N802
         badge = index.data(BADGE_ROLE)
         metrics = QFontMetrics(option.font)
         text = badge.label if badge else ""
@@ -67,7 +70,7 @@ class BadgeDelegate(QStyledItemDelegate):
 class ChipsDelegate(QStyledItemDelegate):
     """One chip per install: its badge icon and short name; a dashed edge for files not ours."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         chips = index.data(CHIPS_ROLE) or ()
         _background(painter, option, index)
         if not chips:
@@ -102,7 +105,7 @@ class ChipsDelegate(QStyledItemDelegate):
             x += width + CHIP_GAP
         painter.restore()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:  # noqa: N802
         chips = index.data(CHIPS_ROLE) or ()
         metrics = QFontMetrics(option.font)
         width = sum(

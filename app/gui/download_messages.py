@@ -18,11 +18,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication
 
 from app.gui.core_messages import error_text, phase_text
+
+if TYPE_CHECKING:
+    from app.core.downloads.queue import JobView
+    from app.core.downloads.records import DownloadProgress
 
 NONE, QUEUED, RUNNING, PAUSED, FAILED, REFUSED, FINISHED, CANCELLED = (
     "none", "queued", "running", "paused", "failed", "refused", "finished", "cancelled",
@@ -134,8 +139,8 @@ def cause_of(error: str, url: str) -> Cause:
             ).format(name=aside.group(1) if aside else "…"),
             refused=True,
         )
-    if _SERVER_BUSY.search(text):
-        code = _SERVER_BUSY.search(text).group(1)
+    if busy := _SERVER_BUSY.search(text):
+        code = busy.group(1)
         return Cause(
             QCoreApplication.translate(
                 "DownloadMessages",
@@ -201,11 +206,13 @@ def _size(done: int, total: int | None) -> str:
     return f"{human_size(done)} / {human_size(total)}" if total else human_size(done)
 
 
-def _phase_text(progress) -> str:
+def _phase_text(progress: DownloadProgress) -> str:
     return phase_text(progress.phase)
 
 
-def look_for(view, *, present: bool = False, downloadable: bool = True) -> DownloadLook:
+def look_for(
+    view: JobView | None, *, present: bool = False, downloadable: bool = True
+) -> DownloadLook:
     """The look of a :class:`~app.core.downloads.queue.JobView` (None: never started)."""
     if view is None or view.state == "done":
         if present:
@@ -281,7 +288,7 @@ def look_for(view, *, present: bool = False, downloadable: bool = True) -> Downl
     )
 
 
-def _running(view, progress) -> DownloadLook:
+def _running(view: JobView, progress: DownloadProgress | None) -> DownloadLook:
     if progress is None:
         return DownloadLook(
             RUNNING,

@@ -8,6 +8,7 @@ needs no file.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -16,6 +17,14 @@ from app.gui.settings import KEY_LANGUAGE, get_str
 I18N_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
 FILE_PREFIX = "vae_manager_"
 SHIPPED = ("zh_CN",)
+
+if TYPE_CHECKING:
+    # PySide6's stub types this as (object, object) -> object; at run time it returns
+    # ``message`` unchanged (it only marks the text for lupdate), so the str is typed here.
+    def QT_TRANSLATE_NOOP(context: str, message: str, /) -> str:
+        """Mark ``message`` for translation in ``context``; returns it as is."""
+else:
+    from PySide6.QtCore import QT_TRANSLATE_NOOP as QT_TRANSLATE_NOOP  # re-exported
 
 
 def wanted_language(setting: str | None = None) -> str:

@@ -1,11 +1,13 @@
 """Imports as background tasks: the dialog picks options, the task panel shows the rest.
 
 An import of a 3 GiB file takes seconds; run from a modal dialog it froze the
-window's sidebar until the dialog closed. Here it is one task on the writer
-lane (imports write the catalog and the library), counted in bytes, with a
-cancel button in the task panel. When it ends, its row keeps the results (what
-was imported, what was refused and why) until dismissed, and a notice says it
-in one line.
+window's sidebar until the dialog closed. Here it is one task on the user
+lane (never behind bulk hashing), counted in bytes, with a cancel button in the
+task panel. The work is the core operation :func:`app.core.operations.import_files.
+import_files`, the same one the command line's ``import`` runs, so it is recorded
+in the journal and Edit → Undo takes it back. When it ends, its row keeps the
+results (what was imported, what was refused and why) until dismissed, and a
+notice says it in one line.
 """
 
 from __future__ import annotations
@@ -35,15 +37,18 @@ class ImportRequest:
 
 
 def run_import(request: ImportRequest, progress, cancel):
-    """Worker: the core import; ``progress.current`` names the file in hand."""
-    from app.core.library import ImportOptions, import_paths
-    from app.core.paths import app_paths
-    from app.core.registry import load_registry
+    """Worker: the core import operation, the one ``import`` on the command line runs.
+
+    Returns its :class:`~app.core.operations.import_files.ImportResult` (outcomes and
+    the journal operation Edit → Undo reverses); ``progress.current`` names the file.
+    """
+    from app.core.library import ImportOptions
+    from app.core.operations.import_files import import_files
+    from app.core.registry import app_registry
     from app.gui.state import open_catalog
 
     options = ImportOptions(mode=request.mode, extract_vae=request.extract_vae,
                             to_safetensors=request.to_safetensors)  # fmt: skip
-    registry = load_registry(app_paths().user_registry)
     name_file = getattr(progress, "current", None)
 
     def on_file(path: Path) -> None:
@@ -51,8 +56,9 @@ def run_import(request: ImportRequest, progress, cancel):
             name_file(path.name)
 
     with open_catalog() as catalog:
-        return import_paths(list(request.paths), options, catalog=catalog, registry=registry,
-                            progress=progress, on_file=on_file, cancel=cancel)  # fmt: skip
+        return import_files(list(request.paths), options, catalog=catalog,
+                            registry=app_registry(), progress=progress, on_file=on_file,
+                            cancel=cancel)  # fmt: skip
 
 
 def action_word(action: str) -> str:
@@ -100,7 +106,7 @@ def summary(outcomes: list) -> str:
 class ImportTasks(QObject):
     """Starts imports on the runner and tells the window how each ended."""
 
-    finished = Signal(object, object)  # (Task, list[ImportOutcome])
+    finished = Signal(object, object)  # (Task, list[ImportOutcome]); [] when it failed
     notice = Signal(str)  # one line for the status bar
 
     def __init__(self, runner: TaskRunner, presenter: ErrorPresenter,
@@ -108,22 +114,25 @@ class ImportTasks(QObject):
         super().__init__(parent)
         self.runner, self.presenter = runner, presenter
         self.work: Callable = run_import  # the worker; a test may wrap it to hold it mid-way
+        self.operation_id: str | None = None  # the latest import's journal operation
 
     def start(self, request: ImportRequest) -> Task:
         n = len(request.paths)
         title = self.tr("Importing {n} item(s)").format(n=n)
         work = self.work
         task = self.runner.submit(
-            title, lambda p, c: work(request, p, c), lane=Lane.WRITER, unit=UNIT_BYTES,
+            title, lambda p, c: work(request, p, c), lane=Lane.USER, unit=UNIT_BYTES,
             current_title=self.tr("Importing {name}"),
             on_error=lambda exc: None,  # shown once, below, with the task's trace
         )  # fmt: skip
-        task.succeeded.connect(lambda outcomes, t=task: self._on_task_succeeded(t, outcomes))
+        task.succeeded.connect(lambda result, t=task: self._on_task_succeeded(t, result))
         task.failed.connect(lambda exc, t=task: self._on_task_failed(t, exc))
         task.cancelled.connect(lambda t=task: self._on_task_cancelled(t))
         return task
 
-    def _on_task_succeeded(self, task: Task, outcomes: list) -> None:
+    def _on_task_succeeded(self, task: Task, result) -> None:
+        outcomes = list(result.outcomes)
+        self.operation_id = result.operation_id
         task.detail = summary(outcomes)
         task.details = "\n".join(outcome_line(o) for o in outcomes)
         task.sticky = True  # the results stay listed until read and dismissed

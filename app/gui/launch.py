@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 NO_DISPLAY_MESSAGE = (
@@ -41,11 +42,14 @@ def create_application():
     app.setApplicationDisplayName(APP_NAME)
     if app.property("vaeManagerLanguage") is None:
         app.setProperty("vaeManagerLanguage", install_translator(app))
-    apply_theme(get_str(KEY_THEME, "system"))
+    theme = get_str(KEY_THEME, "system")
+    # Asking the OS about high contrast needs Qt's namespace enums (12 ms): the window
+    # asks right after its first frame (MainWindow.when_painted) and re-applies if so.
+    apply_theme(theme, high_contrast=False if theme == "system" else None)
     return app
 
 
-def window_blocker() -> str | None:
+def window_blocker(ldd: Callable[[Path], str | None] | None = None) -> str | None:
     """Why the window cannot open here (no display, missing system libraries), or None.
 
     Checked before the QApplication exists: Qt aborts the process when its
@@ -53,25 +57,125 @@ def window_blocker() -> str | None:
     """
     if not display_available():
         return NO_DISPLAY_MESSAGE
-    from app.gui.system_libraries import check_platform_libraries
+    from app.gui.system_libraries import check_platform_libraries, run_ldd
 
-    return check_platform_libraries()
+    return check_platform_libraries(ldd=ldd or run_ldd)
+
+
+class EarlyLdd:
+    """``ldd`` of the display plugin Qt will try first, started before the window's imports.
+
+    The check costs a process start (``ldd`` is a shell script running the
+    loader) on every launch; run on the other core while this one imports the
+    window's modules, it is ready when the QApplication is about to be made.
+    Its answer is the one :func:`check_platform_libraries` would get itself.
+    Spawned with ``os.posix_spawnp`` and read from a pipe: the ``subprocess``
+    module alone costs 4-8 ms to import before the first frame.
+    """
+
+    def __init__(self) -> None:
+        from app.gui.system_libraries import platform_candidates, qt_plugin_dir
+
+        names = platform_candidates(os.environ)
+        self.binary = qt_plugin_dir() / "platforms" / f"libq{names[0]}.so" if names else None
+        self._child: _Child | None = None
+        if self.binary is not None and self.binary.is_file():
+            self._child = _Child.spawn(["ldd", str(self.binary)])
+
+    def __call__(self, binary: Path) -> str | None:
+        """What ``ldd binary`` prints: the early run's output for its plugin, else a new run."""
+        from app.gui.system_libraries import LDD_TIMEOUT_S, run_ldd
+
+        child, self._child = self._child, None
+        if child is None or binary != self.binary:
+            if child is not None:
+                child.kill()
+            return run_ldd(binary)
+        return child.output(LDD_TIMEOUT_S)
+
+
+class _Child:
+    """A spawned process whose stdout is read to the end (stderr discarded)."""
+
+    def __init__(self, pid: int, stdout: int) -> None:
+        self.pid = pid
+        self.stdout = stdout
+
+    @classmethod
+    def spawn(cls, argv: list[str]) -> _Child | None:
+        """Start ``argv`` (looked up on PATH); None where it cannot start or spawn is missing."""
+        if not hasattr(os, "posix_spawnp"):
+            return None
+        read, write = os.pipe()  # both close-on-exec: the child keeps only its dup2 copies
+        devnull = os.open(os.devnull, os.O_WRONLY | os.O_CLOEXEC)
+        actions = [(os.POSIX_SPAWN_DUP2, write, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)]
+        try:
+            pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
+        except OSError:
+            os.close(read)
+            return None
+        finally:
+            os.close(write)
+            os.close(devnull)
+        return cls(pid, read)
+
+    def output(self, timeout_s: float) -> str | None:
+        """Everything it wrote to stdout once it exits; None when it outlives ``timeout_s``."""
+        import select
+        import time
+
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + timeout_s
+        try:
+            while (left := deadline - time.monotonic()) > 0:
+                if select.select([self.stdout], [], [], left)[0]:
+                    chunk = os.read(self.stdout, 65536)
+                    if not chunk:  # end of file: it has exited or is exiting
+                        os.waitpid(self.pid, 0)
+                        self.close()
+                        return b"".join(chunks).decode(errors="replace")
+                    chunks.append(chunk)
+        except OSError:
+            pass
+        self.kill()
+        return None
+
+    def kill(self) -> None:
+        """Stop it and reap it (no zombie), closing the pipe."""
+        import signal
+
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.stdout)
 
 
 def launch_gui(files: Sequence[str] = ()) -> int:
     """Run the Qt event loop until the window closes."""
-    blocker = window_blocker()
+    if not display_available():
+        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+        return 2
+    ldd = EarlyLdd()
+    import app.gui.main_window
+    import app.gui.single_instance  # noqa: F401 - both imported while ldd runs
+
+    blocker = window_blocker(ldd)
     if blocker is not None:
         print(blocker, file=sys.stderr)
         return 2
-    from app.gui.errors import setup_file_logging
-
-    setup_file_logging()
-    app = create_application()
+    qt_app = create_application()
     window = open_main_window(files)
     if window is None:  # the running window took the files
         return 0
-    return app.exec()
+    from app.core.bug_log import setup_file_logging
+
+    window.when_painted(setup_file_logging)  # the log file is not needed to draw the window
+    return qt_app.exec()
 
 
 def open_main_window(files: Sequence[str] = (), options=None):  # noqa: ANN001, ANN201 - Qt types
@@ -79,31 +183,37 @@ def open_main_window(files: Sequence[str] = (), options=None):  # noqa: ANN001, 
 
     A second start passes its files to the running window and returns None, so
     "Open with VAE Manager" and files dropped on the app icon land in one window.
+    This one listens for such starts right after its first paint (QtNetwork and
+    the socket are not needed to draw it); the start-up lock it holds until then
+    makes a second start wait for the listener instead of missing it.
     """
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.gui.single_instance import bring_to_front, claim_or_forward
+    from app.gui.single_instance import bring_to_front, claim_start
 
     app = QApplication.instance()
     app.setDesktopFileName("vae-manager")
-    instance = claim_or_forward([os.path.abspath(f) for f in files])
+    instance = claim_start([os.path.abspath(f) for f in files])
     if instance is None:
         return None
     from app.gui.main_window import MainWindow
 
     window = MainWindow(options)
-    window.presenter.install_excepthook()
+    window.when_painted(instance.start_listening, first=True)  # before the services
+    window.when_painted(lambda: window.presenter.install_excepthook())
     window.single_instance = instance
     instance.activation_requested.connect(lambda: bring_to_front(window))
     instance.files_received.connect(lambda paths: window.drops.handle([Path(p) for p in paths]))
-    instance.install_file_open_handler(app)
+    if sys.platform == "darwin":  # Finder's QFileOpenEvent: no other system sends one
+        # An application-wide filter sees every event of every object in Python: where
+        # no FileOpen can come, it only costs (and built ~100 Qt classes before the paint).
+        instance.install_file_open_handler(app)
     app.aboutToQuit.connect(instance.close)
     window.destroyed.connect(instance.close)
     window.show()
-    if files:
+    if files:  # offered once the window is on screen
         start_files = [Path(f).absolute() for f in files]
-        QTimer.singleShot(0, lambda: window.drops.handle(start_files))
+        window.when_painted(lambda: window.drops.handle(start_files))
     return window
 
 

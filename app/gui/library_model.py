@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
@@ -15,6 +17,9 @@ from PySide6.QtCore import (
 from app.gui.core_messages import problem_text, verdict_text
 from app.gui.formatting import family_name, human_size
 from app.gui.snapshot import LibraryRow
+
+if TYPE_CHECKING:
+    from app.core.catalog.records import CatalogEntry
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -61,12 +66,14 @@ class LibraryModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
         return 0 if parent.isValid() else COL_VERDICT + 1
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):  # noqa: N802
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = 0
+    ) -> str | None:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers()[section]
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # a role's value
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -110,7 +117,7 @@ class LibraryModel(QAbstractTableModel):
             return f"{row.badge.label}: {reason}" if reason else row.badge.label
         return ", ".join(c.label for c in row.chips)
 
-    def _sort_key(self, row: LibraryRow, column: int):
+    def _sort_key(self, row: LibraryRow, column: int) -> int | str:
         if column == COL_SIZE:
             return row.entry.size
         if column == COL_VERDICT:
@@ -143,7 +150,7 @@ class LibraryModel(QAbstractTableModel):
         return None
 
 
-def hash_source_text(entry) -> str:
+def hash_source_text(entry: CatalogEntry) -> str:
     """Where a row's hash came from, in plain words; "" before it is hashed.
 
     Only a hash VAE Manager computed can make a file official or a mismatch
@@ -167,7 +174,7 @@ def hash_source_text(entry) -> str:
     ).format(where=where)
 
 
-def _foreign(entry) -> bool:
+def _foreign(entry: CatalogEntry) -> bool:
     return entry.sha256 is not None and not entry.self_hashed
 
 

@@ -12,8 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.errors import UserError
+
+if TYPE_CHECKING:  # numpy and torch load in the workers, never at window start
+    import numpy as np
+
+    from app.core.tasks import CancelToken, ProgressCallback
+    from app.preview.service import PreviewResult
 
 SOURCE_CARD, SOURCE_LATENT, SOURCE_IMAGE = "card", "latent", "image"
 _LATENT_KEYS = ("latent_tensor", "samples", "latent", "latents", "z")
@@ -32,7 +39,7 @@ class PreviewSource:
 class InstantPicture:
     """A picture to show while the decodes run, and what it is."""
 
-    image: object  # (H, W, 3) float32 in [0, 1]
+    image: np.ndarray  # (H, W, 3) float32 in [0, 1]
     approximate: bool
 
 
@@ -56,7 +63,7 @@ def instant_picture(source: PreviewSource, family: str | None) -> InstantPicture
     return InstantPicture(rgb, True) if rgb is not None else None
 
 
-def _read_latent_numpy(path: Path):
+def _read_latent_numpy(path: Path) -> np.ndarray:
     """The first latent of a .npy/.safetensors/.latent file, without torch."""
     import numpy as np
 
@@ -79,7 +86,14 @@ def _read_latent_numpy(path: Path):
     return array[0] if array.ndim == 4 else array
 
 
-def decode(vae_path: Path, source: PreviewSource, device: str, dtype: str, progress, cancel):
+def decode(
+    vae_path: Path,
+    source: PreviewSource,
+    device: str,
+    dtype: str,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+) -> PreviewResult:
     """Run the real decode through the preview service (imports torch on first use)."""
     from app.core.errors import UserError
     from app.core.torch_support import probe_torch

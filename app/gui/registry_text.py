@@ -8,7 +8,9 @@ shown as written.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
+
+from app.gui.i18n import QT_TRANSLATE_NOOP
 
 CONTEXT = "Registry"
 

@@ -7,6 +7,7 @@ user is told so, instead of a button that silently does nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QUrl
@@ -21,7 +22,11 @@ def open_folder_of(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
-def reveal(path: Path, presenter: ErrorPresenter | None, opener=open_folder_of) -> bool:
+def reveal(
+    path: Path,
+    presenter: ErrorPresenter | None,
+    opener: Callable[[Path], bool] = open_folder_of,
+) -> bool:
     """Open the folder of ``path``; when that fails, copy the path and tell the user."""
     if opener(path):
         return True

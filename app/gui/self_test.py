@@ -28,8 +28,8 @@ class SelfTestFailure(Exception):
 def build_demo(root: Path) -> dict[str, Path]:
     """Generated VAEs in the library, two UI folders, a checkpoint, one VAE linked into both."""
     from app.core.installs import add_install, install_at
+    from app.core.library.layout import library_vae_dir
     from app.core.linking import apply_plan, plan_links
-    from app.core.paths import app_paths
     from app.gui.sample_files import (
         make_a1111_folder,
         make_comfyui_folder,
@@ -37,7 +37,8 @@ def build_demo(root: Path) -> dict[str, Path]:
         write_sample_vae,
     )
 
-    vae_dir = app_paths().library_dir / "VAE"
+    vae_dir = library_vae_dir()
+    vae_dir.mkdir(parents=True, exist_ok=True)
     soft = write_sample_vae(vae_dir / "anime-soft.safetensors", seed=1)
     write_sample_vae(vae_dir / "vae-ft-mse-840000-ema-pruned.safetensors", seed=2)
     sharp = write_sample_vae(vae_dir / "photo-sharp.safetensors", seed=3)

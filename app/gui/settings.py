@@ -63,14 +63,14 @@ def library_folder() -> Path:
 
 
 def library_vae_dir() -> Path:
-    """Where VAEs in the library live (UserError for a library root no app may write to)."""
-    from app.core.library.layout import KIND_VAE, folder_for
+    """Where VAEs in the library live: :func:`app.core.library.layout.library_vae_dir`."""
+    from app.core.library.layout import library_vae_dir as core_library_vae_dir
 
-    return folder_for(library_folder(), KIND_VAE)
+    return core_library_vae_dir()
 
 
 def library_checkpoint_dir() -> Path:
-    """Where checkpoints in the library live (UserError as for :func:`library_vae_dir`)."""
-    from app.core.library.layout import KIND_CHECKPOINT, folder_for
+    """Where checkpoints in the library live (:mod:`app.core.library.layout`)."""
+    from app.core.library.layout import library_checkpoint_dir as core_library_checkpoint_dir
 
-    return folder_for(library_folder(), KIND_CHECKPOINT)
+    return core_library_checkpoint_dir()

@@ -9,28 +9,36 @@ and ``$VAE_MANAGER_HOME``; a later start connects, sends one JSON line::
     {"cmd": "activate", "files": ["/abs/path/a.safetensors"]}
 
 waits for ``{"ok": true}`` and exits. A socket file left by a crashed instance
-refuses connections and is removed before listening. A lock file makes the
+refuses connections and is removed before listening. A start-up lock makes the
 check-then-listen step atomic when two copies start at the same moment. On
 macOS, Finder sends files as ``QFileOpenEvent`` instead of arguments; the
 same ``files_received`` signal carries those.
+
+The window's start claims in two steps: :func:`claim_start` before the window
+is built (the lock, and on Unix a look for the socket file: no QtNetwork, no
+connection when none exists) and :meth:`SingleInstance.start_listening` right
+after its first paint. The lock is held in between, so a second start in
+those first milliseconds waits for the listener instead of missing it.
 """
 
 from __future__ import annotations
 
 import getpass
-import hashlib
-import json
 import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QDir, QEvent, QLockFile, QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QByteArray, QCoreApplication, QDir, QEvent, QObject, Signal
 
 from app.core.paths import HOME_ENV
+from app.gui.start_lock import StartLock
+
+if TYPE_CHECKING:  # QtNetwork (5-10 ms to load) is imported when a socket is first made
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
+    from PySide6.QtWidgets import QWidget
 
 CMD_ACTIVATE = "activate"
 MAX_MESSAGE_BYTES = 1 << 20
@@ -45,8 +53,35 @@ def server_name(home: str | None = None, user: str | None = None) -> str:
     home = os.environ.get(HOME_ENV, "") if home is None else home
     where = str(Path(home).expanduser().resolve()) if home else ""
     who = user if user is not None else _user_name()
-    digest = hashlib.sha256(f"{who}\0{where}".encode()).hexdigest()[:24]
+    digest = _sha256(f"{who}\0{where}".encode()).hexdigest()[:24]
     return f"vae-manager-{digest}"
+
+
+def _sha256(data: bytes):  # noqa: ANN202 - a hashlib-style object from whichever module
+    """CPython's built-in SHA-256: ``hashlib`` loads OpenSSL (2 ms) before the first frame."""
+    try:
+        from _sha256 import sha256  # Python 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # Python 3.12+
+        except ImportError:
+            from hashlib import sha256
+    return sha256(data)
+
+
+def socket_path(name: str) -> str:
+    """Where ``QLocalServer.listen(name)`` puts its socket on Unix (Qt's temp folder)."""
+    return QDir(QDir.tempPath()).filePath(name)
+
+
+def may_be_running(name: str) -> bool:
+    """Whether an instance may listen on ``name``: on Unix only if its socket file exists.
+
+    A listener always has its socket file; without one there is nothing to
+    connect to (and no reason to load QtNetwork). Windows pipes have no file:
+    there the answer is always "maybe".
+    """
+    return sys.platform.startswith("win") or os.path.lexists(socket_path(name))
 
 
 def _user_name() -> str:
@@ -58,12 +93,16 @@ def _user_name() -> str:
 
 def encode_message(files: Sequence[str | os.PathLike[str]], cmd: str = CMD_ACTIVATE) -> bytes:
     """One protocol line; paths are made absolute, since the receiver has another cwd."""
+    import json
+
     paths = [str(Path(f).expanduser().absolute()) for f in files]
     return json.dumps({"cmd": cmd, "files": paths}).encode("utf-8") + b"\n"
 
 
 def decode_message(line: bytes) -> tuple[str, list[str]]:
     """``(cmd, files)`` from one line; ValueError when it is not a valid message."""
+    import json
+
     message = json.loads(line.decode("utf-8"))
     if not isinstance(message, dict) or not isinstance(message.get("cmd"), str):
         raise ValueError("a message is a JSON object with a 'cmd' string")
@@ -74,39 +113,75 @@ def decode_message(line: bytes) -> tuple[str, list[str]]:
 
 
 class SingleInstance(QObject):
-    """The first instance's end: listens, and turns messages into signals."""
+    """The first instance's end: listens, and turns messages into signals.
+
+    Made by :func:`claim_start` holding the start-up lock and not yet
+    listening (its server is made on :meth:`listen`), so the window can
+    connect its signals before the first frame and listen right after it.
+    """
 
     files_received = Signal(list)  # absolute paths (strings) to import
     activation_requested = Signal()  # bring the window to the front
 
-    def __init__(self, name: str | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        name: str | None = None,
+        parent: QObject | None = None,
+        *,
+        lock: StartLock | None = None,
+        may_listen: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.name = name or server_name()
-        self._server = QLocalServer(self)
-        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        self._server.newConnection.connect(self._accept)
+        self._server: QLocalServer | None = None
+        self._lock = lock  # held from claim_start until start_listening (or close)
+        self._may_listen = may_listen  # False: a live, unresponsive instance owns the socket
         self._buffers: dict[QLocalSocket, bytearray] = {}
 
     @property
     def is_listening(self) -> bool:
-        return self._server.isListening()
+        return self._server is not None and self._server.isListening()
 
     def listen(self) -> bool:
         """Listen under :attr:`name`, removing a dead instance's socket first.
 
-        Only called while holding the start-up lock after a connection attempt
-        failed, so the socket removed here can only be a dead one. (Qt's
+        Only called while holding the start-up lock after finding no live
+        instance, so the socket removed here can only be a dead one. (Qt's
         user-only mode also replaces the file on Unix; removing it first keeps
         that true for every platform and option.)
         """
+        from PySide6.QtNetwork import QLocalServer
+
+        if self._server is None:
+            self._server = QLocalServer(self)
+            self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+            self._server.newConnection.connect(self._accept)
         QLocalServer.removeServer(self.name)
         return self._server.listen(self.name)
 
+    def start_listening(self) -> bool:
+        """Listen (unless a live instance holds the socket), then release the start-up lock.
+
+        The second half of :func:`claim_start`: a start waiting on the lock
+        meanwhile then finds this instance listening and hands its files over.
+        """
+        try:
+            return self._may_listen and (self.is_listening or self.listen())
+        finally:
+            self._release_lock()
+
     def close(self) -> None:
         """Stop listening (the socket file goes away with it) and drop open connections."""
-        self._server.close()
+        self._release_lock()  # a window closed before it listened: let the next start claim
+        if self._server is not None:
+            self._server.close()
         for socket in list(self._buffers):
             socket.abort()
+
+    def _release_lock(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.release()
 
     def install_file_open_handler(self, app: QCoreApplication) -> None:
         """Also deliver macOS Finder "Open With" / dock drops (``QFileOpenEvent``)."""
@@ -121,6 +196,7 @@ class SingleInstance(QObject):
         return super().eventFilter(watched, event)
 
     def _accept(self) -> None:
+        assert self._server is not None  # only its own signal calls this
         while (socket := self._server.nextPendingConnection()) is not None:
             self._buffers[socket] = bytearray()
             # Bound slots, not lambdas: Qt then drops the connections with either end.
@@ -162,6 +238,8 @@ class SingleInstance(QObject):
         return {"ok": True}
 
     def _reply(self, socket: QLocalSocket, reply: dict[str, object]) -> None:
+        import json
+
         self._buffers.pop(socket, None)
         socket.write(QByteArray(json.dumps(reply).encode("utf-8") + b"\n"))
         socket.flush()
@@ -175,6 +253,10 @@ def send_to_running(
 
     Blocking: meant for start-up, before the event loop runs.
     """
+    import json
+
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
     socket.connectToServer(name)
     if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
@@ -197,6 +279,8 @@ def _read_line(socket: QLocalSocket, timeout_ms: int) -> bytes:
     PySide keeps the GIL inside ``waitForReadyRead``; short waits let another
     Python thread (such as a listener in this same process) answer meanwhile.
     """
+    from PySide6.QtNetwork import QLocalSocket
+
     deadline = time.monotonic() + timeout_ms / 1000
     reply = bytearray()
     while b"\n" not in reply and time.monotonic() < deadline:
@@ -207,12 +291,44 @@ def _read_line(socket: QLocalSocket, timeout_ms: int) -> bytes:
     return bytes(reply).split(b"\n", 1)[0]
 
 
+def claim_start(
+    files: Sequence[str | os.PathLike[str]] = (),
+    name: str | None = None,
+    timeout_ms: int = REPLY_TIMEOUT_MS,
+) -> SingleInstance | None:
+    """Become the first instance, or pass ``files`` to the running one: the window's half.
+
+    Returns a :class:`SingleInstance` that holds the start-up lock and does
+    not listen yet (connect its signals, then call
+    :meth:`~SingleInstance.start_listening`, e.g. after the first paint), or
+    None when a running instance took the files: exit then. If another
+    instance runs but does not answer, this one carries on unshared (it will
+    not listen) rather than refuse to start. Call it after the QApplication
+    exists and before the window is built.
+    """
+    name = name or server_name()
+    lock = StartLock(name)
+    locked = lock.acquire(LOCK_TIMEOUT_MS)
+    held = lock if locked else None
+    try:
+        if may_be_running(name):
+            if send_to_running(name, files, timeout_ms):
+                lock.release()
+                return None
+            if _socket_in_use(name):  # alive but unresponsive: never steal its socket
+                return SingleInstance(name, lock=held, may_listen=False)
+        return SingleInstance(name, lock=held)
+    except BaseException:
+        lock.release()
+        raise
+
+
 def claim_or_forward(
     files: Sequence[str | os.PathLike[str]] = (),
     name: str | None = None,
     timeout_ms: int = REPLY_TIMEOUT_MS,
 ) -> SingleInstance | None:
-    """Become the first instance, or pass ``files`` to the running one.
+    """Become the first instance, or pass ``files`` to the running one (in one step).
 
     Returns the listening :class:`SingleInstance` (keep it alive, connect its
     signals), or None when a running instance took the files: exit then. If
@@ -220,23 +336,15 @@ def claim_or_forward(
     (``is_listening`` is False) rather than refuse to start. Call it after the
     QApplication exists and before the window is built.
     """
-    name = name or server_name()
-    lock = QLockFile(QDir(QDir.tempPath()).filePath(f"{name}.lock"))
-    locked = lock.tryLock(LOCK_TIMEOUT_MS)
-    try:
-        if send_to_running(name, files, timeout_ms):
-            return None
-        instance = SingleInstance(name)
-        if _socket_in_use(name):
-            return instance  # alive but unresponsive: never steal its socket
-        instance.listen()
-        return instance
-    finally:
-        if locked:
-            lock.unlock()
+    instance = claim_start(files, name, timeout_ms)
+    if instance is not None:
+        instance.start_listening()
+    return instance
 
 
 def _socket_in_use(name: str) -> bool:
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
     socket.connectToServer(name)
     connected = socket.waitForConnected(CONNECT_TIMEOUT_MS)

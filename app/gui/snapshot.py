@@ -8,6 +8,7 @@ needs (badge, the installs a file is in) so models never touch the disk.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -181,7 +182,14 @@ def row_name(entry: CatalogEntry, library_dir: Path | None) -> tuple[str, str]:
     return Path(entry.first_location or _first(entry)).name, NAMED_BY_FILE
 
 
-def _row(entry, installs, links, registry, library_dir, labels) -> LibraryRow:
+def _row(
+    entry: CatalogEntry,
+    installs: Sequence[Install],
+    links: Sequence[LinkRecord],
+    registry: Registry | None,
+    library_dir: Path | None,
+    labels: Mapping[Path, str],
+) -> LibraryRow:
     ordered = sorted(entry.locations, key=lambda p: (not _under(p, library_dir), p))
     entry = _with_locations(entry, tuple(ordered))
     name, named_by = row_name(entry, library_dir)
@@ -198,7 +206,12 @@ def _with_locations(entry: CatalogEntry, locations: tuple[str, ...]) -> CatalogE
     return replace(entry, locations=locations)
 
 
-def _chips(entry, installs, links, labels) -> tuple[InstallChip, ...]:
+def _chips(
+    entry: CatalogEntry,
+    installs: Sequence[Install],
+    links: Sequence[LinkRecord],
+    labels: Mapping[Path, str],
+) -> tuple[InstallChip, ...]:
     found: dict[Path, InstallChip] = {}
     by_app = [r for r in links if entry.sha256 and r.sha256 == entry.sha256]
     for record in by_app:
@@ -227,7 +240,9 @@ def _under(path: str | Path, folder: Path | None) -> bool:
     return _norm(path).startswith(_norm(folder).rstrip(os.sep) + os.sep)
 
 
-def _install_containing(path: str, installs, *, checkpoints: bool) -> Install | None:
+def _install_containing(
+    path: str, installs: Sequence[Install], *, checkpoints: bool
+) -> Install | None:
     """The install whose VAE (or checkpoint) folder holds ``path``, links not followed."""
     for install in installs:
         folders = list(install.vae_dirs) + (list(install.checkpoint_dirs) if checkpoints else [])

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -51,6 +50,8 @@ class MissingLibraries:
 
 def run_ldd(binary: Path) -> str | None:
     """``ldd`` output for ``binary``; None when ldd is unavailable or fails."""
+    import subprocess  # 4-8 ms: the window's start spawns its ldd without it (launch.EarlyLdd)
+
     try:
         done = subprocess.run(
             ["ldd", str(binary)], capture_output=True, text=True, timeout=LDD_TIMEOUT_S, check=False

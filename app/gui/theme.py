@@ -11,8 +11,13 @@ on, the platform's own palette is used and secondary text is not dimmed at all.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import copy
+
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+# Colours are made with QColor.fromString/fromRgbF and palettes copied with copy.copy,
+# never QColor(x) or QPalette(x): resolving those constructors' overloads builds all 93
+# enums of Qt's namespace (12 ms, before the window's first frame).
 
 MIN_CONTRAST = 4.5  # WCAG 2 level AA for normal text
 
@@ -62,7 +67,7 @@ def relative_luminance(colour: QColor) -> float:
 
 def contrast_ratio(foreground: QColor, background: QColor) -> float:
     """WCAG 2 contrast ratio (1 to 21) of text in ``foreground`` on ``background``."""
-    bg = over(background, QColor("#ffffff")) if background.alpha() < 255 else background
+    bg = over(background, QColor.fromString("#ffffff")) if background.alpha() < 255 else background
     lighter, darker = sorted(
         (relative_luminance(over(foreground, bg)), relative_luminance(bg)), reverse=True
     )
@@ -77,23 +82,27 @@ def readable(
         candidate = _mix(over(colour, backgrounds[0]), towards, step / 10)
         if all(contrast_ratio(candidate, bg) >= minimum for bg in backgrounds):
             return candidate
-    return QColor(towards)
+    return towards
 
 
 def make_readable(palette: QPalette, *, high_contrast: bool = False) -> QPalette:
     """A copy with secondary text, links and selections readable (text itself: as given)."""
-    fixed = QPalette(palette)
+    fixed = copy.copy(palette)  # not QPalette(palette): see the note on QColor above
     for group in _READ_GROUPS:
         text = palette.color(group, Role.WindowText)
         grounds = [palette.color(group, Role.Window), palette.color(group, Role.Base)]
         if high_contrast:
-            secondary = QColor(text)
+            secondary = text  # a copy already (palette.color returns one)
         else:
             dimmed = _mix(text, grounds[0], 0.4)  # what secondary text should look like
             secondary = readable(dimmed, text, grounds)
         fixed.setColor(group, Role.PlaceholderText, secondary)
         selected = palette.color(group, Role.HighlightedText)
-        away = QColor("#000000") if relative_luminance(selected) > 0.18 else QColor("#ffffff")
+        away = (
+            QColor.fromString("#000000")
+            if relative_luminance(selected) > 0.18
+            else QColor.fromString("#ffffff")
+        )
         fixed.setColor(
             group, Role.Highlight, readable(palette.color(group, Role.Highlight), away, [selected])
         )
@@ -111,8 +120,8 @@ def palette_for(scheme: str) -> QPalette:
     """A complete palette for ``"dark"`` or ``"light"`` (disabled text dimmed)."""
     palette = QPalette()
     for role_name, colour in (_DARK if scheme == "dark" else _LIGHT).items():
-        palette.setColor(getattr(Role, role_name), QColor(colour))
-    dim = QColor(palette.color(Role.Text))
+        palette.setColor(getattr(Role, role_name), QColor.fromString(colour))
+    dim = palette.color(Role.Text)  # a copy
     dim.setAlpha(110)
     for role in (Role.Text, Role.WindowText, Role.ButtonText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, dim)
@@ -121,6 +130,8 @@ def palette_for(scheme: str) -> QPalette:
 
 def system_high_contrast() -> bool:
     """Whether the OS asks for high contrast (Qt 6.10+ reports it; older Qt: no)."""
+    from PySide6.QtCore import Qt
+
     hints = QGuiApplication.styleHints()
     accessibility = getattr(hints, "accessibility", None)
     if accessibility is None:
@@ -147,14 +158,18 @@ def apply_theme(theme: str, *, high_contrast: bool | None = None) -> None:
         return
     if high_contrast is None:
         high_contrast = system_high_contrast()
+    first = app.property("vaeManagerTheme") is None
+    wanted = None
     hints = QGuiApplication.styleHints()
-    wanted = (
-        None
-        if high_contrast
-        else {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(theme)
-    )
-    if hasattr(hints, "setColorScheme"):
-        hints.setColorScheme(wanted or Qt.ColorScheme.Unknown)
+    # Any Qt.* enum builds all 93 of the namespace (12 ms): the first "system" theme of
+    # a run needs none, since no colour scheme was asked of the platform yet.
+    if not (first and (high_contrast or theme not in ("light", "dark"))):
+        from PySide6.QtCore import Qt
+
+        if not high_contrast:
+            wanted = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(theme)
+        if hasattr(hints, "setColorScheme"):
+            hints.setColorScheme(wanted or Qt.ColorScheme.Unknown)
     app.setProperty("vaeManagerTheme", theme)
     if wanted is None or hints.colorScheme() == wanted:  # the platform's own palette
         app.setPalette(QPalette())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QFont, QIcon, QPalette
+from PySide6.QtGui import QFont, QIcon, QPalette, QResizeEvent
 from PySide6.QtGui import Qt as GuiQt  # the Qt namespace with QtGui's text helpers
 from PySide6.QtWidgets import (
     QFrame,
@@ -117,12 +117,12 @@ class Banner(QFrame):
         super().__init__(parent)
         self.setObjectName("banner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.addWidget(IconLabel(icon_name, 18))
+        self.row = QHBoxLayout(self)  # typed, unlike layout(): a panel adds its buttons here
+        self.row.setContentsMargins(10, 6, 10, 6)
+        self.row.addWidget(IconLabel(icon_name, 18))
         self.label = QLabel(text)
         self.label.setWordWrap(True)
-        layout.addWidget(self.label, 1)
+        self.row.addWidget(self.label, 1)
 
 
 class ActionBar(QWidget):
@@ -175,7 +175,7 @@ class ActionBar(QWidget):
                 b.setToolButtonStyle(style)
         return self._text_width
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         fits = event.size().width() >= self._labels_width()
         style = (Qt.ToolButtonStyle.ToolButtonTextUnderIcon if fits
                  else Qt.ToolButtonStyle.ToolButtonIconOnly)  # fmt: skip

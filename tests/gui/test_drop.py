@@ -137,3 +137,17 @@ def test_a_drag_that_can_only_move_is_refused(started_window, qtbot, tmp_path) -
         drag = send_drag(window.nav.viewport(), [vae], Act.MoveAction | Act.LinkAction)
     assert drag.dropped and drag.dropped_as == Act.LinkAction
     opened.args[0].close()
+
+
+def test_a_closed_import_dialog_is_deleted_not_left_listening(
+    started_window, qtbot, tmp_path: Path
+) -> None:
+    window = started_window
+    vae = write_vae(tmp_path / "Downloads" / "kept-open.safetensors", seed=6)
+    for close in ("reject", "import"):
+        with qtbot.waitSignal(window.drops.import_dialog_opened, timeout=20_000) as opened:
+            drop(window, [vae])
+        dialog = opened.args[0]
+        with qtbot.waitSignal(dialog.destroyed, timeout=5_000):  # WA_DeleteOnClose
+            dialog.reject() if close == "reject" else dialog.import_button.click()
+        wait_idle(qtbot, window)

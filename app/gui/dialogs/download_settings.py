@@ -131,10 +131,11 @@ class DownloadSettingsDialog(QDialog):
             save_download_settings(DownloadSettings(endpoint, token, stored.max_parallel))
             return change_library(Path(folder).expanduser(), move, progress, cancel)
 
-        self.runner.submit(self.tr("Saving settings"), work, lane=Lane.WRITER,
+        self.runner.submit(self.tr("Saving settings"), work, lane=Lane.USER,
                            on_done=self._on_saved, on_error=self.presenter.show_error)  # fmt: skip
 
-    def _on_saved(self, report) -> None:
+    def _on_saved(self, result) -> None:
+        report = result.report if result is not None else None
         if report is not None and report.left:
             left = "\n".join(f"{path}: {why}" for path, why in report.left)
             self.presenter.inform(
@@ -146,17 +147,27 @@ class DownloadSettingsDialog(QDialog):
 
 
 def change_library(folder: Path, move: bool, progress, cancel):
-    """Worker: point the library at ``folder``, moving its files there when asked."""
+    """Worker: point the library at ``folder``; moving is the core library-move operation.
+
+    That is :func:`app.core.operations.library_move.move_library`, the one
+    ``library move`` runs on the command line: recorded, so Edit → Undo moves the
+    library back. Saving the same folder again finishes an interrupted move there.
+    Returns its :class:`LibraryMoveResult`, or None when nothing moved.
+    """
     import os
 
+    from app.core.library.layout import read_marker
     from app.core.library.settings import library_root, set_library_root
 
-    if os.path.abspath(folder) == os.path.abspath(library_root()):
-        return None
+    current = library_root()
+    if os.path.abspath(folder) == os.path.abspath(current):
+        marker = read_marker(current)
+        if not (move and marker is not None and marker.moving_from):
+            return None
     if not move:
         set_library_root(folder)
         return None
-    from app.core.library.move import move_library
+    from app.core.operations.library_move import move_library
     from app.gui.state import open_catalog
 
     with open_catalog() as catalog:

@@ -6,16 +6,21 @@ it there), the mode ``auto`` would use, and any conflict. When several folders t
 install reads can be written (a default folder and an ``extra_model_paths.yaml``
 one), a menu in the folder column picks one. Everything shown comes from the
 plan's typed fields (action, match, choices, blocked folders), never from its
-English ``reason``. Applying creates the ticked links and removes the
-app's own links from unticked installs; a conflict is shown, never overwritten,
-and files the app did not make are never removed.
+English ``reason``. Apply is ONE core call, the link operation's
+:func:`~app.core.operations.link.apply_link_changes`: the ticked links are created
+and the app's own links in unticked installs removed, recorded as one operation
+that Edit → Undo reverses; a conflict is shown, never overwritten, and files the
+app did not make are never removed.
+
+The plan's module (and the installs package under it) is imported by the
+planning worker; the dialog reads its constants only after that ran.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -35,11 +40,14 @@ from app.gui.core_messages import reason_text
 from app.gui.cut_text_tooltips import add_cut_text_tooltips
 from app.gui.errors import ErrorPresenter
 from app.gui.icons import kind_icon
+from app.gui.operations import GuiOperations
 from app.gui.snapshot import LibraryRow, install_labels
-from app.gui.tasks import Lane, TaskRunner
 
 if TYPE_CHECKING:  # the installs package walks disks: import it in workers only
     from app.core.installs.records import Install
+    from app.core.linking.plan import LinkPlan, PlanEntry
+    from app.core.linking.records import LinkRecord
+    from app.core.operations.link import LinkChanges
 
 COL_INSTALL, COL_STATUS, COL_MODE, COL_FOLDER = range(4)
 
@@ -49,27 +57,38 @@ class LinkRowState:
     """One install's line in the dialog."""
 
     install: Install
-    entry: object  # PlanEntry
-    ours: object | None  # the LinkRecord when the app made the file there
+    entry: PlanEntry
+    ours: LinkRecord | None  # when the app made the file there
 
     @property
     def present(self) -> bool:
-        return self.entry.action == "already-linked"
+        from app.core.linking.plan import ACTION_ALREADY
+
+        return self.entry.action == ACTION_ALREADY
+
+    @property
+    def creatable(self) -> bool:
+        from app.core.linking.plan import ACTION_CREATE
+
+        return self.entry.action == ACTION_CREATE
 
     @property
     def editable(self) -> bool:
         """Create (tick) or remove the app's own link (untick); nothing else can change."""
         if self.entry.shared_with is not None:
             return False
-        return self.entry.action == "create" or (self.present and self.ours is not None)
+        return self.creatable or (self.present and self.ours is not None)
 
 
-def plan_rows(source: Path, sha256: str | None, installs: list[Install], progress, cancel):
+def plan_rows(
+    source: Path, sha256: str | None, installs: list[Install], progress: Any, cancel: Any
+) -> tuple[LinkPlan, list[LinkRowState]]:
     """Worker: the plan for every install plus the app's records for what is there."""
-    from app.core.linking import LinkStore, plan_links
+    from app.core.linking.plan import plan_links
+    from app.core.operations.journal import Journal
 
     plan = plan_links(source, installs, sha256=sha256, progress=progress, cancel=cancel)
-    store = LinkStore()
+    store = Journal().links
     rows = [
         LinkRowState(install, entry, store.active_for_dest(entry.dest) if entry.dest else None)
         for install, entry in zip(installs, plan.entries, strict=True)
@@ -77,13 +96,13 @@ def plan_rows(source: Path, sha256: str | None, installs: list[Install], progres
     return plan, rows
 
 
-def apply_changes(plan, create: list, remove: list[Path], progress, cancel):
-    """Worker: make the ticked links, then remove the unticked ones the app made."""
-    from app.core.linking import apply_plan, unlink
+def apply_changes(
+    plan: LinkPlan, create: list[PlanEntry], remove: list[PlanEntry], progress: Any, cancel: Any
+) -> LinkChanges:
+    """Worker: the one core call of Apply (ticked created, unticked removed, one operation)."""
+    from app.core.operations.link import apply_link_changes
 
-    made = apply_plan(replace(plan, entries=tuple(create)), cancel=cancel) if create else None
-    removed = unlink(remove) if remove else None
-    return made, removed
+    return apply_link_changes(plan, create, remove, progress=progress, cancel=cancel)
 
 
 class LinkDialog(QDialog):
@@ -91,15 +110,15 @@ class LinkDialog(QDialog):
 
     changed = Signal()
 
-    def __init__(self, row: LibraryRow, installs: tuple[Install, ...], runner: TaskRunner,
+    def __init__(self, row: LibraryRow, installs: tuple[Install, ...], operations: GuiOperations,
                  presenter: ErrorPresenter, parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.setObjectName("linkDialog")
         self.setWindowTitle(self.tr("Link {name}").format(name=row.name))
         self.resize(880, 380)
         self.row, self.installs = row, list(installs)
-        self.runner, self.presenter = runner, presenter
-        self.plan = None
+        self.operations, self.runner, self.presenter = operations, operations.runner, presenter
+        self.plan: LinkPlan | None = None
         self.states: list[LinkRowState] = []
         self.last_summary = ""
         layout = QVBoxLayout(self)
@@ -161,7 +180,7 @@ class LinkDialog(QDialog):
             on_done=self._on_planned, on_error=self._on_error,
         )  # fmt: skip
 
-    def _on_planned(self, planned) -> None:
+    def _on_planned(self, planned: tuple[LinkPlan, list[LinkRowState]]) -> None:
         self.plan, self.states = planned
         labels = install_labels(self.installs)
         self.table.setRowCount(len(self.states))
@@ -182,7 +201,7 @@ class LinkDialog(QDialog):
             self._show_folder(i, state)
         self.table.resizeRowsToContents()
         self.apply_button.setEnabled(any(s.editable for s in self.states))
-        conflicts = sum(s.entry.action in ("conflict", "error", "cannot-use") for s in self.states)
+        conflicts = sum(not s.present and not s.creatable for s in self.states)
         self.status.setText(
             self.tr("{n} install(s) cannot take this file; the reason is in the Status column.")
             .format(n=conflicts) if conflicts else self.tr("Tick or untick, then Apply.")
@@ -198,7 +217,7 @@ class LinkDialog(QDialog):
         lines = [str(entry.dest or ""), *self._why_folder(state), *self._blocked_lines(entry)]
         folder.setToolTip("\n".join(line for line in lines if line))
         self.table.setItem(i, COL_FOLDER, folder)
-        if entry.action != "create" or len(entry.choices) < 2:
+        if not state.creatable or len(entry.choices) < 2:
             return
         combo = QComboBox()
         combo.setObjectName(f"linkFolder{i}")
@@ -220,9 +239,14 @@ class LinkDialog(QDialog):
         state = self.states[index]
         entry = state.entry.with_folder(state.entry.choices[choice].folder)
         self.states[index] = replace(state, entry=entry)
-        self.table.item(index, COL_MODE).setText(entry.mode or "—")
-        self.table.item(index, COL_FOLDER).setText(str(entry.folder))
-        self.table.item(index, COL_STATUS).setText(self._status_text(self.states[index]))
+        self._cell(index, COL_MODE).setText(entry.mode or "—")
+        self._cell(index, COL_FOLDER).setText(str(entry.folder))
+        self._cell(index, COL_STATUS).setText(self._status_text(self.states[index]))
+
+    def _cell(self, row: int, column: int) -> QTableWidgetItem:
+        item = self.table.item(row, column)
+        assert item is not None  # every cell is filled in _on_planned
+        return item
 
     def folder_choices(self, install_root: Path) -> list[Path]:
         """The writable folders offered for one install (tests and keyboard users)."""
@@ -239,12 +263,19 @@ class LinkDialog(QDialog):
         return [self.tr("{install} reads it: {source}").format(install=state.install.label,
                                                                source=why)]  # fmt: skip
 
-    def _blocked_lines(self, entry) -> list[str]:
+    def _blocked_lines(self, entry: PlanEntry) -> list[str]:
+        from app.core.linking.plan import (
+            WHY_MISSING,
+            WHY_NAME_TAKEN,
+            WHY_NOT_WRITABLE,
+            WHY_REFUSED,
+        )
+
         texts = {
-            "not-writable": self.tr("{folder} is not writable"),
-            "missing": self.tr("{folder} does not exist"),
-            "refused": self.tr("{folder} is a system or root folder: nothing is written there"),
-            "name-taken": self.tr("{folder} already holds another file of that name"),
+            WHY_NOT_WRITABLE: self.tr("{folder} is not writable"),
+            WHY_MISSING: self.tr("{folder} does not exist"),
+            WHY_REFUSED: self.tr("{folder} is a system or root folder: nothing is written there"),
+            WHY_NAME_TAKEN: self.tr("{folder} already holds another file of that name"),
         }
         return [
             texts.get(b.why, "{folder}").format(folder=b.folder)
@@ -253,13 +284,16 @@ class LinkDialog(QDialog):
         ]
 
     def _status_text(self, state: LinkRowState) -> str:
+        from app.core.linking.plan import ACTION_CANNOT_USE, ACTION_CONFLICT
+        from app.core.linking.presence import MATCH_SAME_FILE
+
         entry = state.entry
-        action, reason = entry.action, entry.reason
+        action, reason = entry.action, entry.reason  # reason: core English, shown as is
         if entry.shared_with is not None:
             shared = next((s for s in self.states if s.entry.target == entry.shared_with), None)
             name = install_labels(self.installs).get(shared.install.root) if shared else None
             return self.tr("the same folder as {install}").format(install=name or entry.shared_with)
-        if action == "create":
+        if state.creatable:
             text = self.tr("not there")
             default_blocked = any(b.folder == entry.default for b in entry.blocked)
             if default_blocked:
@@ -271,17 +305,17 @@ class LinkDialog(QDialog):
                     n=len(entry.choices)
                 )
             return text
-        if action == "already-linked":
+        if state.present:
             if state.ours is not None:
                 return self.tr("linked by VAE Manager")
             name = entry.found.name if entry.found else ""
-            if entry.match == "same-file":
+            if entry.match == MATCH_SAME_FILE:
                 return self.tr("already there: {file} is this file (a link)").format(file=name)
             return self.tr("already there: {file} has the same SHA-256").format(file=name)
-        if action == "conflict":
+        if action == ACTION_CONFLICT:
             taken = self._blocked_lines(entry)
             return self.tr("conflict: {reason}").format(reason=taken[0] if taken else reason)
-        if action == "cannot-use":
+        if action == ACTION_CANNOT_USE:
             return self.tr("cannot use it: {reason}").format(reason=reason)
         if entry.blocked:
             return self.tr("cannot link: no folder it reads can be written ({why})").format(
@@ -291,22 +325,23 @@ class LinkDialog(QDialog):
 
     # -- apply ------------------------------------------------------------------------------
     def checked(self, index: int) -> bool:
-        return self.table.item(index, COL_INSTALL).checkState() == Qt.CheckState.Checked
+        return self._cell(index, COL_INSTALL).checkState() == Qt.CheckState.Checked
 
     def set_checked(self, install_root: Path, checked: bool) -> None:
         """Tick or untick the row of one install (tests and keyboard users)."""
         for i, state in enumerate(self.states):
             if state.install.root == install_root:
-                self.table.item(i, COL_INSTALL).setCheckState(
+                self._cell(i, COL_INSTALL).setCheckState(
                     Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
                 )
 
     def apply(self) -> None:
+        """Tick → create, untick an app-made link → remove: one operation, one undo."""
         if self.plan is None:
             return
         create = [s.entry for i, s in enumerate(self.states)
-                  if s.editable and s.entry.action == "create" and self.checked(i)]  # fmt: skip
-        remove = [s.entry.dest for i, s in enumerate(self.states)
+                  if s.editable and s.creatable and self.checked(i)]  # fmt: skip
+        remove = [s.entry for i, s in enumerate(self.states)
                   if s.editable and s.ours is not None and not self.checked(i)]  # fmt: skip
         if not create and not remove:
             self.status.setText(self.tr("Nothing to change."))
@@ -314,23 +349,25 @@ class LinkDialog(QDialog):
         plan = self.plan
         self.apply_button.setEnabled(False)
         self.status.setText(self.tr("Applying…"))
-        self.runner.submit(
+        self.operations.submit(
             self.tr("Linking {name}").format(name=self.row.name),
             lambda p, c: apply_changes(plan, create, remove, p, c),
-            lane=Lane.WRITER, on_done=self._on_applied, on_error=self._on_error,
+            on_done=self._on_applied, on_error=self._on_apply_failed,
         )  # fmt: skip
 
-    def _on_applied(self, outcome) -> None:
-        made, removed = outcome
-        created = len(made.created) if made else 0
-        gone = len(removed.removed) if removed else 0
-        problems = [o for o in (made.outcomes if made else ()) if o.action in ("conflict", "error")]
-        problems += [o for o in (removed.outcomes if removed else ()) if not o.removed]
+    def _on_applied(self, changes: LinkChanges) -> None:
+        from app.core.linking.apply import CREATED
+
+        created = sum(o.action == CREATED for o in changes.created)
+        gone = sum(o.removed for o in changes.removed)
+        problems = [o.reason for o in changes.created if o.action != CREATED]
+        problems += [o.reason for o in changes.removed if not o.removed]
         summary = self.tr("Linked into {a} install(s), removed from {b}.").format(a=created, b=gone)
         if problems:
-            summary += " " + self.tr("Not done: {what}").format(
-                what="; ".join(str(getattr(p, "reason", p)) for p in problems)
-            )
+            summary += " " + self.tr("Not done: {what}").format(what="; ".join(problems))
+        if changes.operation_id is not None:
+            summary += " " + self.tr("Edit → Undo reverses this.")
+        summary = "\n".join([summary, *changes.notes])
         self.status.setText(summary)
         self.last_summary = summary
         self.changed.emit()
@@ -339,3 +376,8 @@ class LinkDialog(QDialog):
     def _on_error(self, exc: BaseException) -> None:
         self.status.setText(str(exc))
         self.presenter.show_error(exc, self.tr("Linking"))
+
+    def _on_apply_failed(self, exc: BaseException) -> None:
+        self._on_error(exc)
+        self.last_summary = str(exc)
+        self.refresh()  # what got done before the error stays recorded: show it

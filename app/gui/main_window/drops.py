@@ -50,7 +50,8 @@ def split_installs(paths: list[Path], progress, cancel) -> tuple[list[Path], lis
     """Worker: (folders that are UI installs, everything else)."""
     from app.core.installs import recognize
 
-    installs, others = [], []
+    installs: list[Path] = []
+    others: list[Path] = []
     for path in paths:
         found = path.is_dir() and recognize(path)
         (installs if found else others).append(path)
@@ -133,8 +134,9 @@ class DropHandler(QObject):
 
     def _on_imports_finished(self, task: Task, outcomes: list) -> None:
         # Also after a cancel: the files imported before it are in the library now.
+        # One reload and no hash pass: the import cataloged each new file with the
+        # hashes it computed while copying, so nothing it added is pending.
         self.window.state.reload()
-        self.window.state.hash_pending()
         self.import_finished.emit(outcomes)
 
     def _on_imports_notice(self, text: str) -> None:

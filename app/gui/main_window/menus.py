@@ -11,6 +11,19 @@ from app.gui.settings import KEY_LANGUAGE, KEY_THEME, LANGUAGES, THEMES, get_str
 Std = QKeySequence.StandardKey
 
 
+def _key_sequences(shortcut: str | QKeySequence.StandardKey) -> list[QKeySequence]:
+    """The one shortcut ``setShortcut(QKeySequence(shortcut))`` would set, as a list.
+
+    ``setShortcuts(list)``, unlike ``setShortcut``, resolves no overload taking a
+    ``Qt.Key``: that would build all 93 enums of Qt's namespace (12 ms) before the
+    window's first frame. A standard key keeps its first binding, as
+    ``QKeySequence(standard_key)`` does.
+    """
+    if isinstance(shortcut, str):
+        return [QKeySequence(shortcut)]
+    return QKeySequence.keyBindings(shortcut)[:1]
+
+
 class Menus(QObject):
     """Builds the window's menus; ``actions`` holds every action by name (tests use it)."""
 
@@ -25,7 +38,7 @@ class Menus(QObject):
             QAction(icon(icon_name), text, self.window) if icon_name else QAction(text, self.window)
         )
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcuts(_key_sequences(shortcut))
         action.triggered.connect(slot)
         menu.addAction(action)
         self.actions[key] = action
@@ -44,6 +57,9 @@ class Menus(QObject):
         add(menu, "quit", self.tr("&Quit"), w.close, Std.Quit)
 
         menu = bar.addMenu(self.tr("&Edit"))
+        undo = add(menu, "undo", self.tr("Nothing to undo"), w.undo_action, Std.Undo)
+        undo.setEnabled(False)  # until the journal was read (GuiOperations.undo_changed)
+        menu.addSeparator()
         add(menu, "find", self.tr("&Filter the library"), w.find_action, Std.Find, "search")
         add(menu, "link", self.tr("&Link selected VAE…"), w.link_selected_action, "Ctrl+L", "link")
         add(menu, "preview", self.tr("&Preview selected VAEs"), w.preview_selected_action,
@@ -74,6 +90,23 @@ class Menus(QObject):
             "help")  # fmt: skip
         add(menu, "about", self.tr("&About VAE Manager"), w.about_action, None, "info")
 
+    def show_undo(self, description: str | None) -> None:
+        """Edit → Undo names what it will undo ("Undo link a.safetensors into ComfyUI"), or is off.
+
+        ``description`` is :func:`app.core.operations.undo.undo_description` of the
+        newest undoable operation, whichever front recorded it (English, as the journal
+        keeps it: shown in the window's language); None: nothing to undo.
+        """
+        from app.gui.core_messages import render
+
+        action = self.actions["undo"]
+        if description is None:
+            action.setText(self.tr("Nothing to undo"))
+            action.setEnabled(False)
+        else:
+            action.setText(render(description).replace("&", "&&"))  # a file's & is no mnemonic
+            action.setEnabled(True)
+
     def _choices(self, menu, key: str, choices, labels: dict[str, str], apply) -> None:
         group = QActionGroup(self)
         current = get_str(key, "system")
@@ -86,6 +119,6 @@ class Menus(QObject):
             menu.addAction(action)
 
 
-def build_menus(window) -> dict[str, QAction]:
-    """Create the menus on ``window`` (a MainWindow); returns the actions by name."""
-    return Menus(window).actions
+def build_menus(window) -> Menus:
+    """Create the menus on ``window`` (a MainWindow); ``.actions`` holds them by name."""
+    return Menus(window)

@@ -7,6 +7,8 @@ button it cannot honour.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
@@ -24,6 +26,10 @@ from app.gui.download_messages import (
 )
 from app.gui.formatting import human_eta, human_size, human_speed
 from app.gui.icons import icon
+
+if TYPE_CHECKING:
+    from app.core.downloads.queue import JobView
+    from app.core.downloads.records import DownloadProgress
 
 
 class DownloadControls(QWidget):
@@ -78,7 +84,9 @@ class DownloadControls(QWidget):
         layout.addLayout(buttons)
         self.show_job(None)
 
-    def show_job(self, view, *, present: bool = False, downloadable: bool = True) -> None:
+    def show_job(
+        self, view: JobView | None, *, present: bool = False, downloadable: bool = True
+    ) -> None:
         """Show a :class:`JobView` (None: not started); ``present``: already in the library."""
         look = look_for(view, present=present, downloadable=downloadable)
         self.look = look
@@ -97,7 +105,7 @@ class DownloadControls(QWidget):
         self.status.setText(look.message)
         self.status.setToolTip(look.details)
 
-    def _numbers(self, progress, look: DownloadLook) -> str:
+    def _numbers(self, progress: DownloadProgress | None, look: DownloadLook) -> str:
         if progress is None:
             return ""
         p = progress

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -23,6 +27,10 @@ from app.gui.panels.download_controls import DownloadControls
 from app.gui.panels.vae_card import RECOMMENDED, VaeCard
 from app.gui.snapshot import Snapshot
 from app.gui.widgets import Banner, heading, muted, panel_header
+
+if TYPE_CHECKING:
+    from app.core.downloads.queue import JobView
+    from app.core.registry import KnownVae
 
 # Image families first (most users), then video; the rest follow alphabetically.
 FAMILY_ORDER = ("sdxl", "sd1", "sd3", "flux1", "flux2", "qwen-image", "hunyuan-image-2.1",
@@ -108,8 +116,8 @@ class GetVaesPanel(QWidget):
         close.setToolTip(self.tr("Dismiss"))
         close.setFlat(True)
         close.clicked.connect(self.notice.hide)
-        self.notice.layout().addWidget(self.notice_show)
-        self.notice.layout().addWidget(close)
+        self.notice.row.addWidget(self.notice_show)
+        self.notice.row.addWidget(close)
         self.notice.hide()
         return self.notice
 
@@ -120,9 +128,9 @@ class GetVaesPanel(QWidget):
             self._build_cards(snapshot.registry.entries)
         self._refresh_cards()
 
-    def _build_cards(self, entries) -> None:
+    def _build_cards(self, entries: Iterable[KnownVae]) -> None:
         self.loading.hide()
-        groups: dict[str, list] = {}
+        groups: dict[str, list[KnownVae]] = {}
         for entry in sorted(entries, key=lambda e: e.id not in RECOMMENDED):
             groups.setdefault(entry.family, []).append(entry)
         order = [f for f in FAMILY_ORDER if f in groups] + sorted(set(groups) - set(FAMILY_ORDER))
@@ -137,7 +145,7 @@ class GetVaesPanel(QWidget):
                 card.controls.download_clicked.connect(
                     lambda e=entry: self.downloads.download_entry(e)
                 )
-                self._wire(card.controls, lambda e=entry: self.downloads.job_for_entry(e.id))
+                self._wire(card.controls, partial(self.downloads.job_for_entry, entry.id))
                 self.cards[entry.id] = card
                 grid.addWidget(card, i // COLUMNS, i % COLUMNS)
             for column in range(COLUMNS):
@@ -146,10 +154,10 @@ class GetVaesPanel(QWidget):
             holder.setLayout(grid)
             self.body_layout.insertWidget(self.body_layout.count() - 1, holder)
 
-    def _wire(self, controls: DownloadControls, job) -> None:
+    def _wire(self, controls: DownloadControls, job: Callable[[], JobView | None]) -> None:
         """Connect a card's buttons to whichever job it shows at click time."""
 
-        def act(method):
+        def act(method: Callable[[str], object]) -> None:
             view = job()
             if view is not None:
                 method(view.id)
@@ -172,24 +180,26 @@ class GetVaesPanel(QWidget):
         for entry_id, card in self.cards.items():
             card.update_job(self.downloads.job_for_entry(entry_id), entry_id in present)
 
-    def _on_downloads_jobs_changed(self, views: dict) -> None:
+    def _on_downloads_jobs_changed(self, views: dict[str, JobView]) -> None:
         self._refresh_cards()
         for job_id, view in views.items():
             if view.spec.entry_id is None and view.state != "done":
                 self._url_row(job_id, view).show_job(view)
         for job_id in list(self.url_rows):
-            view = views.get(job_id)
-            if view is None or view.state == "done":
-                self.url_rows.pop(job_id).parentWidget().deleteLater()
+            shown = views.get(job_id)
+            if shown is None or shown.state == "done":
+                box = self.url_rows.pop(job_id).parentWidget()
+                if box is not None:  # the row's box (see _url_row)
+                    box.deleteLater()
 
-    def _url_row(self, job_id: str, view) -> DownloadControls:
+    def _url_row(self, job_id: str, view: JobView) -> DownloadControls:
         if job_id not in self.url_rows:
             box = QWidget()
             box_layout = QVBoxLayout(box)
             box_layout.setContentsMargins(0, 0, 0, 8)
             box_layout.addWidget(QLabel(f"<b>{view.spec.filename}</b> — {view.spec.url}"))
             controls = DownloadControls()
-            self._wire(controls, lambda j=job_id: self.downloads.jobs.get(j))
+            self._wire(controls, lambda: self.downloads.jobs.get(job_id))
             box_layout.addWidget(controls)
             self.url_section.addWidget(box)
             self.url_rows[job_id] = controls
@@ -204,7 +214,7 @@ class GetVaesPanel(QWidget):
         if self.url_edit.text().strip() == url.strip():
             self.url_edit.clear()
 
-    def _on_downloads_job_finished(self, view) -> None:
+    def _on_downloads_job_finished(self, view: JobView) -> None:
         result = view.result or {}
         name = view.spec.filename
         text = (
@@ -217,6 +227,6 @@ class GetVaesPanel(QWidget):
         self.notice.setProperty("filename", Path(str(result.get("path") or name)).name)
         self.notice.show()
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         self.downloads.start()
         super().showEvent(event)

@@ -9,9 +9,10 @@ neighbour) because blurred pixels would hide exactly what is being compared.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QPixmap, QTransform
+from PySide6.QtGui import QImage, QPainter, QPixmap, QTransform, QWheelEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QGraphicsPixmapItem,
@@ -26,10 +27,13 @@ from PySide6.QtWidgets import (
 
 from app.gui.icons import icon
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
 MIN_SCALE, MAX_SCALE, WHEEL_STEP = 0.05, 32.0, 1.25
 
 
-def array_to_qimage(image) -> QImage:
+def array_to_qimage(image: ArrayLike) -> QImage:
     """(H, W, 3) float in [0, 1] or uint8 to a QImage that owns its pixels."""
     import numpy as np
 
@@ -62,7 +66,7 @@ class ZoomView(QGraphicsView):
         self.item.setPixmap(pixmap)
         self.scene().setSceneRect(self.item.boundingRect())
 
-    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt API
         steps = event.angleDelta().y() / 120
         if steps:
             self.zoom_requested.emit(WHEEL_STEP**steps)
@@ -106,7 +110,11 @@ class ImageTile(QWidget):
         self.save_button.setEnabled(final and image is not None)
 
     def save_png(self, path: Path) -> bool:
-        return self.image is not None and self.image.save(str(path), "PNG")
+        if self.image is None:
+            return False
+        # PySide6 6.11's stub types format as bytes, but only a str is accepted at run
+        # time (bytes raise "wrong argument values").
+        return self.image.save(str(path), "PNG")  # type: ignore[call-overload]
 
     def _on_save_button_clicked(self) -> None:
         dialog = QFileDialog(self, self.tr("Save the decoded image"), self.suggested_name,

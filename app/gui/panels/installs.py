@@ -117,7 +117,9 @@ class InstallsPanel(QWidget):
         self.stack.setCurrentIndex(1 if installs else 0)
         self._update_buttons()
 
-    def _child(self, top, what: str, path: Path | None, source: str, icon_name: str) -> None:
+    def _child(
+        self, top: QTreeWidgetItem, what: str, path: Path | None, source: str, icon_name: str
+    ) -> None:
         exists = path is None or path.is_dir()
         text = str(path) if path else ""
         if path is not None and not exists:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -61,7 +62,7 @@ class LibraryPanel(QWidget):
 
     def __init__(self, actions: LibraryActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.actions = actions
+        self.row_actions = actions
         self.model = LibraryModel(self)
         self.proxy = LibraryFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -220,14 +221,14 @@ class LibraryPanel(QWidget):
         self.buttons["default"].setMenu(self.default_menu)
         self.buttons["default"].setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.details = DetailsView()
-        self.details.reveal_requested.connect(lambda path: reveal(path, self.actions.presenter))
+        self.details.reveal_requested.connect(lambda path: reveal(path, self.row_actions.presenter))
         self.details.guide_requested.connect(self.guide_requested)
         layout.addWidget(self.details, 1)
         return box
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         """Details wide enough for the button labels, narrower in a small window."""
-        if watched is self.splitter and event.type() == QEvent.Type.Resize:
+        if watched is self.splitter and isinstance(event, QResizeEvent):
             total = event.size().width() - self.splitter.handleWidth()
             if not getattr(self, "_details_sized_by_user", False) and total > 0:
                 labels = max(DETAILS_NARROW, self.action_bar.labels_width() + 12)  # + margins
@@ -249,7 +250,7 @@ class LibraryPanel(QWidget):
             self.select_where(lambda r: (r.entry.sha256 or r.path) == keep)
         self._update_details()
 
-    def select_where(self, predicate) -> bool:
+    def select_where(self, predicate: Callable[[LibraryRow], bool]) -> bool:
         for proxy_row in range(self.proxy.rowCount()):
             index = self.proxy.index(proxy_row, 0)
             if predicate(index.data(ROW_ROLE)):
@@ -293,28 +294,28 @@ class LibraryPanel(QWidget):
             f"&nbsp;{html.escape(row.badge.label)}&nbsp;</span>&nbsp; {message}"
         )
 
-    def _run(self, action) -> None:
+    def _run(self, action: Callable[[LibraryRow], object]) -> None:
         row = self.current_row()
         if row is None:
             return
         try:
             action(row)
         except UserError as exc:
-            self.actions.presenter.show_error(exc)
+            self.row_actions.presenter.show_error(exc)
 
     def verify_selected(self) -> None:
         """Verify the selected file (button, menu and shortcut)."""
-        self._run(self.actions.verify)
+        self._run(self.row_actions.verify)
 
     def _on_reveal_clicked(self) -> None:
-        self._run(lambda row: row.path and reveal(row.path, self.actions.presenter))
+        self._run(lambda row: row.path and reveal(row.path, self.row_actions.presenter))
 
     def _on_unlink_clicked(self) -> None:
-        self._run(self.actions.unlink_all)
+        self._run(self.row_actions.unlink_all)
 
     def remove_selected(self) -> None:
         """Ask, then move the selected file to the trash."""
-        self._run(self.actions.confirm_remove)
+        self._run(self.row_actions.confirm_remove)
 
     def _emit_link(self) -> None:
         self._run(self.link_requested.emit)
@@ -346,7 +347,9 @@ class LibraryPanel(QWidget):
                 self.tr("In {install}").format(install=f"{labels[install.root]} ({install.root})"),
             )
             action.triggered.connect(
-                lambda _=False, i=install: self._run(lambda row: self.actions.set_default(row, i))
+                lambda _=False, i=install: self._run(
+                    lambda row: self.row_actions.set_default(row, i)
+                )
             )
         self.default_menu.addSeparator()
         for install in installs:
@@ -354,7 +357,7 @@ class LibraryPanel(QWidget):
                 self.tr("Reset {install} to Automatic").format(install=labels[install.root])
             )
             action.setObjectName(f"resetDefault:{install.root}")
-            action.triggered.connect(lambda _=False, i=install: self.actions.reset_default(i))
+            action.triggered.connect(lambda _=False, i=install: self.row_actions.reset_default(i))
 
     def rename_selected(self) -> QInputDialog | None:
         """Ask for a name for the selected file (kept in the catalog); returns the open dialog."""
@@ -367,7 +370,7 @@ class LibraryPanel(QWidget):
                 if row.named_by == NAMED_BY_LIBRARY
                 else self.tr("This file is not hashed yet; wait for hashing to finish.")
             )
-            self.actions.presenter.show_error(UserError(why))
+            self.row_actions.presenter.show_error(UserError(why))
             return None
         dialog = QInputDialog(self)
         dialog.setObjectName("renameDialog")
@@ -377,12 +380,12 @@ class LibraryPanel(QWidget):
                     "empty: named after its file again):")
         )  # fmt: skip
         dialog.setTextValue(row.entry.label or row.name)
-        dialog.textValueSelected.connect(lambda text: self.actions.rename(row, text))
+        dialog.textValueSelected.connect(lambda text: self.row_actions.rename(row, text))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.open()
         return dialog
 
-    def _on_table_context_menu(self, pos) -> None:
+    def _on_table_context_menu(self, pos: QPoint) -> None:
         if self.current_row() is None:
             return
         menu = QMenu(self)

@@ -1,4 +1,10 @@
-"""What the library's buttons do: each action is a task; results go to the presenter."""
+"""What the library's buttons do: each one core operation; results go to the presenter.
+
+Unlink, set default, reset, remove and rename run through :class:`GuiOperations`
+(the user lane and the one refresh policy); the functions are the ones the
+command line calls (``unlink``, ``set-default``, ``remove``), so both record the
+same undoable operation.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +18,9 @@ from app.core.errors import UserError
 from app.gui.core_messages import verdict_text
 from app.gui.errors import ErrorPresenter
 from app.gui.formatting import badge_label
+from app.gui.operations import GuiOperations
 from app.gui.snapshot import LibraryRow
-from app.gui.state import AppState
-from app.gui.tasks import UNIT_BYTES, Lane, Task
+from app.gui.tasks import UNIT_BYTES, Task
 
 if TYPE_CHECKING:  # the installs package walks disks: import it in workers only
     from app.core.installs.records import Install
@@ -28,12 +34,15 @@ def reveal_in_file_manager(path: Path) -> bool:
 
 
 class LibraryActions(QObject):
-    """Verify, unlink, set as default, remove: the library operations, off the GUI thread."""
+    """Verify, unlink, set as default, remove, rename: the library's actions, off the GUI thread."""
 
-    def __init__(self, state: AppState, presenter: ErrorPresenter, parent: QWidget) -> None:
+    def __init__(
+        self, operations: GuiOperations, presenter: ErrorPresenter, parent: QWidget
+    ) -> None:
         super().__init__(parent)
-        self.state = state
-        self.runner = state.runner
+        self.operations = operations  # link, unlink, default, remove, rename: the user lane
+        self.state = operations.state
+        self.runner = operations.runner
         self.presenter = presenter
         self._parent = parent
 
@@ -76,86 +85,79 @@ class LibraryActions(QObject):
 
     # -- unlink -----------------------------------------------------------------------------
     def unlink_all(self, row: LibraryRow) -> Task:
-        """Remove every link the app made of this file (never the user's own copies)."""
+        """Remove every link the app made of these bytes (never the user's own copies)."""
         sha = row.entry.sha256
 
         def work(progress, cancel):
-            from app.core.linking import LinkStore, unlink
+            from app.core.operations.journal import Journal
+            from app.core.operations.unlink import unlink
 
             if not sha:
                 raise UserError("This file is not hashed yet; wait for hashing to finish.")
-            dests = [r.dest for r in LinkStore().active_links() if r.sha256 == sha]
+            journal = Journal()
+            dests = [r.dest for r in journal.links.active_links() if r.sha256 == sha]
             if not dests:
                 raise UserError(
                     "VAE Manager made no links of this file, so there is nothing to unlink."
                 )
-            return unlink(dests)
+            return unlink(dests, journal=journal, progress=progress, cancel=cancel)
 
-        def done(result) -> None:
-            removed = len(result.removed)
-            kept = [f"{o.path}: {o.reason}" for o in result.outcomes if not o.removed]
-            text = self.tr("Removed {n} link(s).").format(n=removed)
+        def done(report) -> None:
+            kept = [f"{o.path}: {o.reason}" for o in report.outcomes if not o.removed]
+            text = self.tr("Removed {n} link(s).").format(n=len(report.removed))
             if kept:
                 text += "\n" + self.tr("Left alone:") + "\n" + "\n".join(kept)
-            self.presenter.inform(self.tr("Unlinked"), text)
-            self.state.rescan()
+            self.presenter.inform(self.tr("Unlinked"), _with_notes(text, report.notes))
 
-        return self.runner.submit(self.tr("Unlinking {name}").format(name=row.name), work,
-                                  lane=Lane.WRITER, on_done=done)  # fmt: skip
+        return self.operations.submit(self.tr("Unlinking {name}").format(name=row.name), work,
+                                      on_done=done)  # fmt: skip
 
     # -- default VAE in an A1111-family install ---------------------------------------------
     def set_default(self, row: LibraryRow, install: Install) -> Task:
-        """Link the file into the install if needed, then select it in config.json."""
+        """Make the file the install's default VAE (linked in first if it is not there yet)."""
         source, sha = _present(row), row.entry.sha256
 
         def work(progress, cancel):
-            from app.core.installs.a1111_config import set_default_vae
-            from app.core.linking import apply_plan, plan_links
-            from app.core.linking.plan import ACTION_ALREADY, ACTION_CREATE
+            from app.core.operations.set_default import set_default
 
-            plan = plan_links(source, [install], sha256=sha, progress=progress, cancel=cancel)
-            entry = plan.entries[0]
-            if entry.action == ACTION_CREATE:
-                apply_plan(plan, cancel=cancel)
-            elif entry.action != ACTION_ALREADY:
-                raise UserError(f"Cannot put {source.name} into {install.label}: {entry.reason}")
-            return set_default_vae(install, entry.dest)
+            return set_default(source, install, sha256=sha, progress=progress, cancel=cancel)
 
-        def done(change) -> None:
+        def done(result) -> None:
+            change = result.change
             text = self.tr("{install} now uses {name} by default ({key} in {config}).").format(
                 install=install.label, name=source.name, key=change.key, config=change.config
             )
-            notes = "\n".join(change.notes)
-            backup = change.backup or self.tr("none: there was no config.json yet")
-            details = self.tr("Backup of the previous settings: {backup}").format(backup=backup)
-            self.presenter.inform(self.tr("Default VAE set"), f"{text}\n\n{notes}", details)
-            self.state.reload()
+            self.presenter.inform(self.tr("Default VAE set"), _with_notes(text, result.notes),
+                                  self._backup_details(change.backup))  # fmt: skip
 
-        return self.runner.submit(
+        return self.operations.submit(
             self.tr("Setting the default VAE of {install}").format(install=install.label),
-            work, lane=Lane.WRITER, on_done=done,
+            work, on_done=done,
         )  # fmt: skip
 
     def reset_default(self, install: Install) -> Task:
         """Put the install's default VAE back to "Automatic" (config.json backed up first)."""
 
         def work(progress, cancel):
-            from app.core.installs.a1111_config import set_default_vae
+            from app.core.operations.set_default import set_default
 
-            return set_default_vae(install, None)
+            return set_default(None, install, progress=progress, cancel=cancel)
 
-        def done(change) -> None:
+        def done(result) -> None:
+            change = result.change
             text = self.tr("{install} now picks its VAE automatically ({key} in {config}).")
             text = text.format(install=install.label, key=change.key, config=change.config)
-            backup = change.backup or self.tr("none: there was no config.json yet")
-            details = self.tr("Backup of the previous settings: {backup}").format(backup=backup)
-            self.presenter.inform(self.tr("Default VAE reset"), text, details)
-            self.state.reload()
+            self.presenter.inform(self.tr("Default VAE reset"), _with_notes(text, result.notes),
+                                  self._backup_details(change.backup))  # fmt: skip
 
-        return self.runner.submit(
+        return self.operations.submit(
             self.tr("Resetting the default VAE of {install}").format(install=install.label),
-            work, lane=Lane.WRITER, on_done=done,
+            work, on_done=done,
         )  # fmt: skip
+
+    def _backup_details(self, backup: Path | None) -> str:
+        shown = backup or self.tr("none: there was no config.json yet")
+        return self.tr("Backup of the previous settings: {backup}").format(backup=shown)
 
     # -- rename -----------------------------------------------------------------------------
     def rename(self, row: LibraryRow, label: str) -> Task:
@@ -170,9 +172,7 @@ class LibraryActions(QObject):
             with open_catalog() as catalog:
                 catalog.set_label(sha, label)
 
-        return self.runner.submit(self.tr("Renaming {name}").format(name=row.name), work,
-                                  lane=Lane.WRITER,
-                                  on_done=lambda _: self.state.reload())  # fmt: skip
+        return self.operations.submit(self.tr("Renaming {name}").format(name=row.name), work)
 
     # -- remove to the trash ----------------------------------------------------------------
     def confirm_remove(self, row: LibraryRow) -> None:
@@ -196,26 +196,35 @@ class LibraryActions(QObject):
         box.open()
 
     def remove(self, row: LibraryRow) -> Task:
+        """The app's links of the file first, then every location to the trash (undoable)."""
         locations = [Path(p) for p in row.entry.locations]
         sha = row.entry.sha256
 
         def work(progress, cancel):
-            from app.core.linking import LinkStore, unlink
-            from app.gui.trash import move_to_trash
+            from app.core.operations.remove import remove
 
-            ours = [r.dest for r in LinkStore().active_links() if sha and r.sha256 == sha]
-            removed = set(unlink(ours).removed) if ours else set()
-            for done, path in enumerate(locations, start=1):
-                if path not in removed:
-                    move_to_trash(path)
-                progress(done, len(locations))
-            return locations
+            return remove(locations, sha256=sha, progress=progress, cancel=cancel)
 
-        def done(paths) -> None:
-            self.state.rescan(sorted({p.parent for p in paths}))
+        def done(result) -> None:
+            unlinked = {u.path for u in result.unlinked if u.removed}  # links: gone, not trashed
+            kept = [f"{o.path}: {o.reason}" for o in result.outcomes
+                    if not o.trashed and o.path not in unlinked]  # fmt: skip
+            kept += [f"{u.path}: {u.reason}" for u in result.unlinked if not u.removed]
+            if kept or result.notes:
+                text = self.tr("{n} file(s) moved to the trash.").format(n=len(result.trashed))
+                if kept:
+                    text += "\n" + self.tr("Left alone:") + "\n" + "\n".join(kept)
+                self.presenter.inform(self.tr("Moved to the trash"),
+                                      _with_notes(text, result.notes))  # fmt: skip
 
-        return self.runner.submit(self.tr("Moving {name} to the trash").format(name=row.name),
-                                  work, lane=Lane.WRITER, on_done=done)  # fmt: skip
+        return self.operations.submit(
+            self.tr("Moving {name} to the trash").format(name=row.name), work, on_done=done
+        )
+
+
+def _with_notes(text: str, notes: tuple[str, ...]) -> str:
+    """The action's own sentence, then what the user should know (defaults reset...)."""
+    return "\n\n".join([text, "\n".join(notes)]) if notes else text
 
 
 def verdict_label(report) -> str:

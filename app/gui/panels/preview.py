@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -25,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.errors import Cancelled, UserError
 from app.core.torch_support import TorchStatus, torch_findable
+from app.gui.errors import ErrorPresenter
 from app.gui.icons import icon
 from app.gui.panels.image_views import ImageTile, SyncGroup, array_to_qimage
 from app.gui.preview_jobs import (
@@ -42,6 +45,7 @@ from app.gui.tasks import Lane, Task, TaskRunner
 from app.gui.widgets import EmptyState, panel_header
 
 MAX_VAES = 4
+CAPTION_CHARS = 160  # a tile's caption is a reminder; the presenter shows the whole message
 DEVICES = ("auto", "cpu", "cuda", "mps")
 DTYPES = ("auto", "fp32", "fp16", "bf16")
 
@@ -51,9 +55,15 @@ class PreviewPanel(QWidget):
 
     decode_finished = Signal()
 
-    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: TaskRunner,
+        presenter: ErrorPresenter | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.runner = runner
+        self.presenter = presenter or ErrorPresenter(self)
         self.rows: list[LibraryRow] = []
         self.tiles: list[ImageTile] = []
         self.tasks: list[Task] = []
@@ -262,17 +272,17 @@ class PreviewPanel(QWidget):
         self.runner.submit(self.tr("Preparing the preview"),
                            lambda p, c: instant_picture(source, family),
                            on_done=self._on_instant_ready,
-                           on_error=lambda exc: self.status.setText(str(exc)),
+                           on_error=self._on_instant_failed,
                            visible=False)  # fmt: skip
         device = self.device_combo.currentData()
         dtype = self.dtype_combo.currentData()
         self.tasks = [
             self.runner.submit(
                 self.tr("Decoding with {name}").format(name=path.name),
-                lambda p, c, path=path: decode(path, source, device, dtype, p, c),
+                partial(decode, path, source, device, dtype),
                 lane=Lane.GPU,
-                on_done=lambda result, i=i: self._on_decoded(i, result),
-                on_error=lambda exc, i=i: self._on_failed(i, exc),
+                on_done=partial(self._on_decoded, i),
+                on_error=partial(self._on_failed, i),
             )
             for i, path in enumerate(paths)
         ]
@@ -339,9 +349,25 @@ class PreviewPanel(QWidget):
         parts += ["ⓘ " + html.escape(note) for note in getattr(result, "notes", ())]
         return "<br>".join(parts)
 
+    def _on_instant_failed(self, exc: BaseException) -> None:
+        self.status.setText(self._caption(exc))
+        self.presenter.show_error(exc, self.tr("Preparing the preview"))
+
     def _on_failed(self, index: int, exc: BaseException) -> None:
+        """A short caption on the tile; the presenter shows the message (or the bug report)."""
         if index < len(self.tiles):
-            self.tiles[index].caption.setText("⚠ " + str(exc))
+            self.tiles[index].caption.setText("⚠ " + html.escape(self._caption(exc)))
+        trace = self.tasks[index].error_trace if index < len(self.tasks) else ""
+        name = self.tasks[index].title if index < len(self.tasks) else self.tr("Preview")
+        self.presenter.show_error(exc, name, trace)
+
+    def _caption(self, exc: BaseException) -> str:
+        if isinstance(exc, Cancelled):
+            return self.tr("cancelled")
+        if not isinstance(exc, UserError):
+            return self.tr("internal error (a bug): the details were written to the log")
+        text = " ".join(str(exc).split())
+        return text if len(text) <= CAPTION_CHARS else text[: CAPTION_CHARS - 1] + "…"
 
     def _on_task_ended(self) -> None:
         if all(not t.active for t in self.tasks):

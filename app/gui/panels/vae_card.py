@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.gui.formatting import family_name, human_size
 from app.gui.panels.download_controls import DownloadControls
 from app.gui.registry_text import advice as registry_advice
+
+if TYPE_CHECKING:
+    from app.core.downloads.queue import JobView
+    from app.core.registry import KnownVae
 
 # The pick for each family when in doubt (the guide explains why).
 RECOMMENDED = frozenset(
@@ -20,7 +26,7 @@ class VaeCard(QFrame):
 
     guide_requested = Signal()
 
-    def __init__(self, entry, parent: QWidget | None = None) -> None:
+    def __init__(self, entry: KnownVae, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.entry = entry
         self.setObjectName("vaeCard")
@@ -61,5 +67,5 @@ class VaeCard(QFrame):
     def downloadable(self) -> bool:
         return bool(self.entry.url)
 
-    def update_job(self, view, present: bool) -> None:
+    def update_job(self, view: JobView | None, present: bool) -> None:
         self.controls.show_job(view, present=present, downloadable=self.downloadable)
