@@ -22,6 +22,8 @@ from app.cli_commands.common import (
 from app.cli_output import human_size, print_fields, print_json, print_table, progress_printer
 
 if TYPE_CHECKING:
+    from app.core.catalog.store import Catalog
+    from app.core.catalog.verify import VerifyResult
     from app.core.identify import OtherNames
 
 
@@ -60,17 +62,24 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 @contextmanager
-def known_names() -> Iterator[OtherNames | None]:
-    """``Catalog.names_for`` while a command runs, so its verdict is the catalog's one.
+def existing_catalog() -> Iterator[Catalog | None]:
+    """The catalog while a command runs, or None when there is none yet (none is made).
 
     A verdict weighs every name the bytes are cataloged under; without a catalog
-    (``inspect`` on a fresh install) there are no other names, and none is made.
+    (``inspect`` or ``verify`` on a fresh install) there are no other names.
     """
     if not app_state().catalog_db.exists():
         yield None
         return
     with catalog() as store:
-        yield store.names_for
+        yield store
+
+
+@contextmanager
+def known_names() -> Iterator[OtherNames | None]:
+    """``Catalog.names_for`` while a command runs, so its verdict is the catalog's one."""
+    with existing_catalog() as store:
+        yield None if store is None else store.names_for
 
 
 def inspect_command(args: argparse.Namespace) -> int:
@@ -176,7 +185,11 @@ def _print_duplicates(groups: list[dict], as_json: bool) -> int:
 
 
 def verify_command(args: argparse.Namespace) -> int:
-    """Rehash and validate; exit 1 when anything is mismatched, invalid, unreadable or gone."""
+    """Rehash and validate; exit 1 when anything is mismatched, invalid, unreadable or gone.
+
+    The window's Verify is the same core call: a cataloged file's row follows
+    the bytes just read (a file changed since its scan is recorded anew).
+    """
     from app.core.catalog.verify import verify_paths
 
     if args.paths:
@@ -187,21 +200,34 @@ def verify_command(args: argparse.Namespace) -> int:
             entries = store.entries()
         targets = [Path(p) for e in entries for p in (*e.locations, *e.missing_locations)]
         expand = False
-    with known_names() as other_names:
+    with existing_catalog() as store:
         results = verify_paths(
             targets,
             registry(),
+            catalog=store,
             expand_folders=expand,
             progress_for=progress_printer,
-            other_names=other_names,
         )
     if args.json:
         print_json([r.to_json() for r in results])
     else:
-        print_table(
-            ("validation", "path", "why"), [(r.validation, r.path, r.message) for r in results]
-        )
+        rows = [(r.validation, r.path, r.message, _catalog_word(r)) for r in results]
+        print_table(("validation", "path", "why", "catalog"), rows)
     return EXIT_FAILED_CHECK if any(r.bad for r in results) else EXIT_OK
+
+
+def _catalog_word(result: VerifyResult) -> str:
+    """What the catalog was told, in a word or two ("-": not cataloged, or no catalog)."""
+    from app.core.catalog.verify import CatalogUpdate
+
+    words = {
+        CatalogUpdate.SAME: "as cataloged",
+        CatalogUpdate.BYTES_CHANGED: "updated: the bytes changed",
+        CatalogUpdate.VERDICT_CHANGED: "updated: new verdict",
+        CatalogUpdate.HASHED: "hash recorded",
+        CatalogUpdate.LEFT_AS_IS: "left as is",
+    }
+    return words.get(result.catalog, "-") if result.catalog is not None else "-"
 
 
 def known_command(args: argparse.Namespace) -> int:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli_commands.common import EXIT_OK, add_json, app_state, catalog, registry
 from app.cli_output import print_fields, print_json
+
+if TYPE_CHECKING:  # the downloads package loads when the command runs
+    from app.core.downloads.records import DownloadProgress
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -38,8 +43,10 @@ def download_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _progress_line(format_progress):  # noqa: ANN001, ANN202 - the downloads formatter
-    def show(progress: object) -> None:
+def _progress_line(
+    format_progress: Callable[[DownloadProgress], str],
+) -> Callable[[DownloadProgress], None]:
+    def show(progress: DownloadProgress) -> None:
         print(f"\r{format_progress(progress)}", end="", file=sys.stderr, flush=True)
 
     return show

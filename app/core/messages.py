@@ -279,6 +279,22 @@ UNDO_TEMPLATES = {
     "undone.restore-taken": (
         "cannot put {name} back: {path} is taken by another file; it stays in {trash}."
     ),
+    # what an operation did with each thing it was given (app.core.operations.*)
+    "outcome.not-ours": "left alone: not made by this app",
+    "outcome.library-file": (
+        "left alone: this is the library file; add --from ROOT to unlink it there"
+    ),
+    "outcome.none-in": "left alone: the app made no link of it in {where}",
+    "outcome.was-app-link": "it was the app's link: removed",
+    "outcome.trashed": "moved to {trash}",
+    "note.sidecar-not-ours": "{name} was left alone: VAE Manager did not make it.",
+    "note.setting-wins": (
+        "The install's default VAE (sd_vae) still wins over per-checkpoint choices: reset it "
+        "to Automatic, or turn off Settings > VAE > 'Selected VAE overrides per-model "
+        "preferences'."
+    ),
+    "note.still-uses": "A1111 would still use {name} ({source}) with this checkpoint.",
+    "note.built-in-vae": "the checkpoint's built-in VAE",
     "note.default-reset": "{install}'s default VAE was {old}; it is now Automatic.",
     "note.default-kept": "{install}'s default VAE was left as it is: {why}",
 }
@@ -308,6 +324,7 @@ LIST_FIELDS: dict[str, frozenset[str]] = {
     "op.unlink": frozenset({"names", "where"}),
     "op.import": frozenset({"names"}),
     "op.remove": frozenset({"names"}),
+    "outcome.none-in": frozenset({"where"}),
 }
 _FIELD = re.compile(r"\{([a-z_]+)\}")
 

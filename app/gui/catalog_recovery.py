@@ -7,11 +7,17 @@ and a rebuild rescans every folder the window knows.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 
 from app.gui.errors import ErrorPresenter, Recovery
 from app.gui.state import AppState
 from app.gui.tasks import Lane, TaskRunner
+
+if TYPE_CHECKING:  # the catalog package loads in the worker
+    from app.core.catalog.recovery import Rebuilt, Restored
+    from app.core.tasks import CancelToken, ProgressCallback
 
 
 class CatalogRecovery(QObject):
@@ -30,7 +36,7 @@ class CatalogRecovery(QObject):
             self.runner.submit(self.tr("Setting the catalog aside"), _rebuild,
                                lane=Lane.USER, on_done=self._on_rebuilt)  # fmt: skip
 
-    def _on_restored(self, done) -> None:
+    def _on_restored(self, done: Restored) -> None:
         kept = self.tr(" The previous file was kept as {path}.").format(path=done.set_aside)
         self.presenter.inform(
             self.tr("Catalog restored"),
@@ -39,7 +45,7 @@ class CatalogRecovery(QObject):
         )
         self.state.reload()
 
-    def _on_rebuilt(self, done) -> None:
+    def _on_rebuilt(self, done: Rebuilt) -> None:
         if done.set_aside is not None:
             self.presenter.inform(
                 self.tr("Catalog set aside"),
@@ -50,14 +56,14 @@ class CatalogRecovery(QObject):
         self.state.rescan()
 
 
-def _restore(progress, cancel):
+def _restore(progress: ProgressCallback, cancel: CancelToken) -> Restored:
     from app.core.catalog.recovery import restore_catalog
     from app.core.paths import app_paths
 
     return restore_catalog(app_paths().ensure().catalog_db)
 
 
-def _rebuild(progress, cancel):
+def _rebuild(progress: ProgressCallback, cancel: CancelToken) -> Rebuilt:
     from app.core.catalog.recovery import rebuild_catalog
     from app.core.paths import app_paths
 

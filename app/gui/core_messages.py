@@ -199,6 +199,15 @@ TEMPLATES = {
     "undone.restore-by-hand": QT_TRANSLATE_NOOP("CoreMessages", "{name} is in {trash}; restore it from there (the app cannot take files out of {trash} on this system)."),  # noqa: E501
     "undone.not-in-trash": QT_TRANSLATE_NOOP("CoreMessages", "{name} is no longer in {trash} (emptied, or restored by hand)."),  # noqa: E501
     "undone.restore-taken": QT_TRANSLATE_NOOP("CoreMessages", "cannot put {name} back: {path} is taken by another file; it stays in {trash}."),  # noqa: E501
+    "outcome.not-ours": QT_TRANSLATE_NOOP("CoreMessages", "left alone: not made by this app"),  # noqa: E501
+    "outcome.library-file": QT_TRANSLATE_NOOP("CoreMessages", "left alone: this is the library file; add --from ROOT to unlink it there"),  # noqa: E501
+    "outcome.none-in": QT_TRANSLATE_NOOP("CoreMessages", "left alone: the app made no link of it in {where}"),  # noqa: E501
+    "outcome.was-app-link": QT_TRANSLATE_NOOP("CoreMessages", "it was the app's link: removed"),  # noqa: E501
+    "outcome.trashed": QT_TRANSLATE_NOOP("CoreMessages", "moved to {trash}"),  # noqa: E501
+    "note.sidecar-not-ours": QT_TRANSLATE_NOOP("CoreMessages", "{name} was left alone: VAE Manager did not make it."),  # noqa: E501
+    "note.setting-wins": QT_TRANSLATE_NOOP("CoreMessages", "The install's default VAE (sd_vae) still wins over per-checkpoint choices: reset it to Automatic, or turn off Settings > VAE > 'Selected VAE overrides per-model preferences'."),  # noqa: E501
+    "note.still-uses": QT_TRANSLATE_NOOP("CoreMessages", "A1111 would still use {name} ({source}) with this checkpoint."),  # noqa: E501
+    "note.built-in-vae": QT_TRANSLATE_NOOP("CoreMessages", "the checkpoint's built-in VAE"),  # noqa: E501
     "note.default-reset": QT_TRANSLATE_NOOP("CoreMessages", "{install}'s default VAE was {old}; it is now Automatic."),  # noqa: E501
     "note.default-kept": QT_TRANSLATE_NOOP("CoreMessages", "{install}'s default VAE was left as it is: {why}"),  # noqa: E501
 }  # fmt: skip

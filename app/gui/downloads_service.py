@@ -21,10 +21,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from app.gui.tasks import Lane, Task, TaskRunner, TaskState
+from app.gui.tasks import Lane, Task, TaskProgress, TaskRunner, TaskState
 
 if TYPE_CHECKING:  # the downloads package pulls in requests: imported in workers only
-    from app.core.downloads import DownloadQueue, JobView
+    from app.core.downloads import DownloadQueue, DownloadSpec, JobView
+    from app.core.registry import KnownVae
+    from app.core.tasks import CancelToken
+
+    # What a queued download's task returns: the job id and spec (and the URL pasted).
+    Added = tuple[str, DownloadSpec] | tuple[str, DownloadSpec, str]
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +166,7 @@ class DownloadService(QObject):
             return
         self._starting = True
 
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> DownloadQueue:
             from app.core.downloads import DownloadQueue
 
             return DownloadQueue(lanes=self.lanes)
@@ -196,10 +201,10 @@ class DownloadService(QObject):
             self.queue.shutdown(timeout=5.0)
 
     # -- commands ---------------------------------------------------------------------------
-    def download_entry(self, entry, dest_dir: Path | None = None) -> None:
+    def download_entry(self, entry: KnownVae, dest_dir: Path | None = None) -> None:
         """Queue a registry entry (canonical name, pinned hash) into the library."""
 
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> Added:
             from app.core.downloads import spec_for_entry
 
             spec = spec_for_entry(entry, dest_dir or _library_vae_dir())
@@ -213,7 +218,7 @@ class DownloadService(QObject):
     def download_url(self, url: str, dest_dir: Path | None = None) -> None:
         """Queue a pasted URL (asks the server for the file name first)."""
 
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> Added:
             from app.core.downloads import spec_for_url
 
             spec = spec_for_url(url.strip(), dest_dir or _library_vae_dir())
@@ -274,7 +279,7 @@ class DownloadService(QObject):
             job = next((v for v in self.queue.list() if v.id == job_id), None)
         item = self._item(job_id, job.spec.filename if job else job_id)
 
-        def work(progress, cancel) -> JobView:
+        def work(progress: TaskProgress, cancel: CancelToken) -> JobView:
             view = run()
             if view.outcome is not None:
                 _catalog(view)
@@ -290,7 +295,7 @@ class DownloadService(QObject):
         if view is not None and view.state in ("done", "failed"):  # once per run: its task's end
             (self.job_finished if view.state == "done" else self.job_failed).emit(view)
 
-    def _on_job_added(self, added) -> None:
+    def _on_job_added(self, added: Added) -> None:
         job_id, spec, *pasted = added
         self.refresh()
         self.job_started.emit(self._item(job_id, spec.filename))

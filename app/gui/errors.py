@@ -134,7 +134,9 @@ class ErrorPresenter(QObject):
 
         sys.excepthook = hook
 
-    def _box(self, icon, title: str, text: str, *, show: bool = True) -> QMessageBox:
+    def _box(
+        self, icon: QMessageBox.Icon, title: str, text: str, *, show: bool = True
+    ) -> QMessageBox:
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self._parent)
         box.setObjectName("messageBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)

@@ -4,16 +4,24 @@ Monochrome icons use ``currentColor``; an icon engine fills it with the
 palette's text colour at paint time, so the same icon reads well in the light
 and the dark theme and follows a theme switch without reloading anything.
 Coloured icons (the app, one per UI kind) are drawn as they are.
+
+Tinted icons are drawn through pixmaps that :mod:`app.gui.icon_cache` keeps
+for the first frame of the next start, so that frame needs no QtSvg: it is
+imported when an icon is first rendered from its SVG.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QRect, QRectF, QSize
-from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
+
+from app.gui import icon_cache
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QRect, QSize
 
 ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
 KIND_ICONS = (
@@ -28,8 +36,9 @@ _ENGINES: list[QIconEngine] = []
 class _TintedSvgEngine(QIconEngine):
     """Renders an SVG with ``currentColor`` replaced by the palette colour for the mode."""
 
-    def __init__(self, svg: str) -> None:
+    def __init__(self, name: str, svg: str) -> None:
         super().__init__()
+        self._name = name
         self._svg = svg
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
@@ -40,22 +49,40 @@ class _TintedSvgEngine(QIconEngine):
             colour = palette.color(QPalette.ColorRole.HighlightedText)
         else:
             colour = palette.color(QPalette.ColorRole.WindowText)
-        data = QByteArray(self._svg.replace("currentColor", colour.name()).encode())
-        QSvgRenderer(data).render(painter, QRectF(rect))
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        size = (round(rect.width() * ratio), round(rect.height() * ratio))
+        key = icon_cache.icon_key(self._name, self._svg, colour.name(), *size, ratio)
+        pixmap = icon_cache.CACHE.lookup(key)
+        if pixmap is None:
+            pixmap = self._render(colour.name(), *size, ratio)
+            icon_cache.CACHE.record(key, pixmap)
+        painter.drawPixmap(rect, pixmap)
 
-    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
-        from PySide6.QtCore import Qt  # its 93 enums cost 12 ms: not before the first frame
+    def _render(self, colour: str, width: int, height: int, ratio: float) -> QPixmap:
+        from PySide6.QtCore import QByteArray, QRectF
+        from PySide6.QtSvg import QSvgRenderer  # 1 ms to import: only when an icon is not kept
 
-        pixmap = QPixmap(size)
-        pixmap.fill(Qt.GlobalColor.transparent)
+        pixmap = QPixmap(width, height)
+        pixmap.fill(QColor.fromRgbF(0, 0, 0, 0))  # not Qt.transparent: see app.gui.theme
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        data = QByteArray(self._svg.replace("currentColor", colour).encode())
+        QSvgRenderer(data).render(painter, QRectF(0, 0, width, height))
+        painter.end()
+        pixmap.setDevicePixelRatio(ratio)
+        return pixmap
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        pixmap = QPixmap(size)
+        pixmap.fill(QColor.fromRgbF(0, 0, 0, 0))
+        painter = QPainter(pixmap)
         self.paint(painter, pixmap.rect(), mode, state)
         painter.end()
         return pixmap
 
     def clone(self) -> QIconEngine:
-        twin = _TintedSvgEngine(self._svg)
+        twin = _TintedSvgEngine(self._name, self._svg)
         _ENGINES.append(twin)
         return twin
 
@@ -68,7 +95,7 @@ def _svg_text(name: str) -> str:
 @cache
 def icon(name: str) -> QIcon:
     """A palette-tinted icon by file name (``resources/icons/<name>.svg``)."""
-    engine = _TintedSvgEngine(_svg_text(name))
+    engine = _TintedSvgEngine(name, _svg_text(name))
     _ENGINES.append(engine)
     return QIcon(engine)
 

@@ -15,12 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.gui.core_messages import error_text
 from app.gui.errors import ErrorPresenter
 from app.gui.tasks import UNIT_BYTES, Lane, Task, TaskRunner
+
+if TYPE_CHECKING:  # the library and operations packages load in the worker
+    from app.core.library.records import ImportOutcome
+    from app.core.operations.import_files import ImportResult
+    from app.core.tasks import CancelToken, ProgressCallback
 
 ADDED_ACTIONS = ("imported", "extracted", "converted")
 REFUSED_ACTIONS = ("refused",)
@@ -36,7 +42,9 @@ class ImportRequest:
     to_safetensors: bool = True
 
 
-def run_import(request: ImportRequest, progress, cancel):
+def run_import(
+    request: ImportRequest, progress: ProgressCallback, cancel: CancelToken | None
+) -> ImportResult:
     """Worker: the core import operation, the one ``import`` on the command line runs.
 
     Returns its :class:`~app.core.operations.import_files.ImportResult` (outcomes and
@@ -74,7 +82,7 @@ def action_word(action: str) -> str:
     return words.get(action, action)
 
 
-def outcome_line(outcome) -> str:
+def outcome_line(outcome: ImportOutcome) -> str:
     """``name: refused — why`` (or ``name: imported → where``) for one file."""
     line = f"{outcome.path.name}: {action_word(outcome.action)}"
     if outcome.reason:
@@ -87,7 +95,7 @@ def outcome_line(outcome) -> str:
     return line
 
 
-def summary(outcomes: list) -> str:
+def summary(outcomes: list[ImportOutcome]) -> str:
     """One line for the row and the notice: counts, and the first refusal's reason."""
     added = sum(o.action in ADDED_ACTIONS for o in outcomes)
     refused = [o for o in outcomes if o.action in REFUSED_ACTIONS]
@@ -113,7 +121,9 @@ class ImportTasks(QObject):
                  parent: QObject | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.runner, self.presenter = runner, presenter
-        self.work: Callable = run_import  # the worker; a test may wrap it to hold it mid-way
+        # the worker; a test may wrap it to hold it mid-way
+        self.work: Callable[[ImportRequest, ProgressCallback, CancelToken], ImportResult]
+        self.work = run_import
         self.operation_id: str | None = None  # the latest import's journal operation
 
     def start(self, request: ImportRequest) -> Task:
@@ -130,7 +140,7 @@ class ImportTasks(QObject):
         task.cancelled.connect(lambda t=task: self._on_task_cancelled(t))
         return task
 
-    def _on_task_succeeded(self, task: Task, result) -> None:
+    def _on_task_succeeded(self, task: Task, result: ImportResult) -> None:
         outcomes = list(result.outcomes)
         self.operation_id = result.operation_id
         task.detail = summary(outcomes)

@@ -70,28 +70,45 @@ class EarlyLdd:
     window's modules, it is ready when the QApplication is about to be made.
     Its answer is the one :func:`check_platform_libraries` would get itself.
     Spawned with ``os.posix_spawnp`` and read from a pipe: the ``subprocess``
-    module alone costs 4-8 ms to import before the first frame.
+    module alone costs 4-8 ms to import before the first frame. A check that
+    found every library is kept (:mod:`app.gui.ldd_memo`, by :meth:`remember`)
+    and, while nothing it depends on changed, answers the next start instead.
     """
 
     def __init__(self) -> None:
+        from app.gui.ldd_memo import recall
         from app.gui.system_libraries import platform_candidates, qt_plugin_dir
 
         names = platform_candidates(os.environ)
         self.binary = qt_plugin_dir() / "platforms" / f"libq{names[0]}.so" if names else None
         self._child: _Child | None = None
+        self.recalled: str | None = None  # the kept answer, when it still holds
+        self._fresh: str | None = None  # what this start's own ldd printed
         if self.binary is not None and self.binary.is_file():
-            self._child = _Child.spawn(["ldd", str(self.binary)])
+            self.recalled = recall(self.binary)
+            if self.recalled is None:
+                self._child = _Child.spawn(["ldd", str(self.binary)])
 
     def __call__(self, binary: Path) -> str | None:
-        """What ``ldd binary`` prints: the early run's output for its plugin, else a new run."""
+        """What ``ldd binary`` prints: the kept or early answer for its plugin, else a new run."""
         from app.gui.system_libraries import LDD_TIMEOUT_S, run_ldd
 
+        if binary == self.binary and self.recalled is not None:
+            return self.recalled
         child, self._child = self._child, None
         if child is None or binary != self.binary:
             if child is not None:
                 child.kill()
             return run_ldd(binary)
-        return child.output(LDD_TIMEOUT_S)
+        self._fresh = child.output(LDD_TIMEOUT_S)
+        return self._fresh
+
+    def remember(self) -> None:
+        """Keep this start's answer for the next one (after the first paint: it writes a file)."""
+        from app.gui.ldd_memo import remember
+
+        if self.binary is not None and self._fresh is not None:
+            remember(self.binary, self._fresh)
 
 
 class _Child:
@@ -175,6 +192,7 @@ def launch_gui(files: Sequence[str] = ()) -> int:
     from app.core.bug_log import setup_file_logging
 
     window.when_painted(setup_file_logging)  # the log file is not needed to draw the window
+    window.when_painted(ldd.remember)
     return qt_app.exec()
 
 

@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from app.gui.tasks import Lane, Task, TaskRunner
+from app.gui.tasks import Lane, Task, TaskProgress, TaskRunner
 
 if TYPE_CHECKING:
     from app.core.operations.journal import OperationRecord
     from app.core.operations.undo import UndoResult
+    from app.core.tasks import CancelToken
     from app.gui.state import AppState
 
 # Step kinds whose data names a file that appeared or went, and the keys holding it.
@@ -115,7 +116,7 @@ class GuiOperations(QObject):
     def submit(
         self,
         title: str,
-        work: Callable[[Any, Any], object],
+        work: Callable[[TaskProgress, CancelToken], object],
         *,
         on_done: Callable[[Any], object] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
@@ -126,7 +127,7 @@ class GuiOperations(QObject):
         done some steps (they stay recorded and undoable), so it refreshes too.
         """
 
-        def run(progress, cancel) -> Finished:
+        def run(progress: TaskProgress, cancel: CancelToken) -> Finished:
             return _finish(work(progress, cancel))
 
         def done(finished: Finished) -> None:
@@ -147,7 +148,7 @@ class GuiOperations(QObject):
     def undo(self, operation_id: str | None = None) -> Task:
         """Undo one operation (the latest undoable when None) from the window."""
 
-        def work(progress, cancel) -> UndoResult:
+        def work(progress: TaskProgress, cancel: CancelToken) -> UndoResult:
             from app.core.operations.undo import undo
 
             return undo(operation_id, progress=progress, cancel=cancel)

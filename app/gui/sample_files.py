@@ -40,7 +40,9 @@ def _middle(prefix: str, c: int) -> Iterator[tuple[str, Shape]]:
     yield from _resnet(f"{prefix}.block_2", c, c)
 
 
-def vae_shapes(ch: int, mult: tuple[int, ...] = (1, 2, 4, 4), blocks: int = 2, z: int = 4):
+def vae_shapes(
+    ch: int, mult: tuple[int, ...] = (1, 2, 4, 4), blocks: int = 2, z: int = 4
+) -> Iterator[tuple[str, Shape]]:
     """Every (key, shape) of an LDM KL-f8 autoencoder with base width ``ch``."""
     yield from _conv("encoder.conv_in", ch, 3)
     c = ch

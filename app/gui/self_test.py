@@ -17,6 +17,11 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.gui.main_window.window import MainWindow
+    from app.gui.snapshot import LibraryRow
 
 TIMEOUT_S = 120.0
 
@@ -86,7 +91,7 @@ def spin(
         time.sleep(0.01)
 
 
-def settle(window, seconds: float = 0.3) -> None:
+def settle(window: MainWindow, seconds: float = 0.3) -> None:
     """Let timers, layouts and paints catch up."""
     spin(lambda: not window.runner.active_tasks(), what="background tasks")
     end = time.monotonic() + seconds
@@ -154,7 +159,7 @@ def _run(tmp: Path, screenshot_dir: Path | None, theme: str, language: str | Non
     app.processEvents()
 
 
-def _check(window, demo: dict[str, Path]) -> None:
+def _check(window: MainWindow, demo: dict[str, Path]) -> None:
     rows = window.state.snapshot.vae_rows()
     names = {r.name: r for r in rows}
     soft = names.get("anime-soft.safetensors")
@@ -172,13 +177,13 @@ def _check(window, demo: dict[str, Path]) -> None:
         raise SelfTestFailure(f"unexpected errors: {bugs}")
 
 
-def _snap(window, shots: Path | None, name: str) -> None:
+def _snap(window: MainWindow, shots: Path | None, name: str) -> None:
     settle(window)
     if shots is not None and not window.grab().save(str(shots / f"{name}.png")):
         raise SelfTestFailure(f"cannot write {shots / name}.png")
 
 
-def _downloads(window, tmp: Path, shots: Path | None) -> None:
+def _downloads(window: MainWindow, tmp: Path, shots: Path | None) -> None:
     """A finished, a refused (404) and a failed (no DNS) download, each in its own look."""
     from app.gui.sample_files import write_sample_vae
     from app.gui.self_test_downloads import (
@@ -200,7 +205,7 @@ def _downloads(window, tmp: Path, shots: Path | None) -> None:
     _snap(window, shots, "4b-downloads")
 
 
-def _other_theme_and_small_window(window, shots: Path | None, theme: str) -> None:
+def _other_theme_and_small_window(window: MainWindow, shots: Path | None, theme: str) -> None:
     """Switch theme while running (as a user does), then shrink to 1024x640."""
     from PySide6.QtCore import QPoint
 
@@ -221,7 +226,7 @@ def _other_theme_and_small_window(window, shots: Path | None, theme: str) -> Non
         raise SelfTestFailure(f"the window cannot shrink to 1024x640: {window.size()}")
     bar_top = []
     for name in ("anime-soft.safetensors", "vae-ft-mse-840000-ema-pruned.safetensors"):
-        window.library.select_where(lambda r, n=name: r.name == n)
+        window.library.select_where(_named(name))
         settle(window, 0.1)
         bar_top.append(window.library.buttons["verify"].mapTo(window, QPoint(0, 0)).y())
         if not window.library.columns.verdict_visible():
@@ -231,10 +236,23 @@ def _other_theme_and_small_window(window, shots: Path | None, theme: str) -> Non
     _snap(window, shots, "8-library-1024x640")
 
 
-def _shared_folder_dialog(window, shots: Path) -> None:
+def _named(name: str) -> Callable[[LibraryRow], bool]:
+    """A ``select_where`` test: the row called ``name``."""
+    return lambda row: row.name == name
+
+
+def _selected(window: MainWindow) -> LibraryRow:
+    """The library's selected row (the step before selected one)."""
+    row = window.library.current_row()
+    if row is None:
+        raise SelfTestFailure("no file is selected in the library")
+    return row
+
+
+def _shared_folder_dialog(window: MainWindow, shots: Path) -> None:
     """The link dialog of a VAE whose copy ComfyUI already reads from its shared folder."""
     window.library.select_where(lambda r: r.name == "photo-sharp.safetensors")
-    dialog = window.open_link_dialog(window.library.current_row())
+    dialog = window.open_link_dialog(_selected(window))
     spin(lambda: dialog.plan is not None, what="the link plan")
     comfy = next((s for s in dialog.states if s.install.kind == "comfyui"), None)
     if comfy is None or comfy.entry.action != "already-linked" or comfy.entry.found is None:
@@ -249,7 +267,7 @@ def _shared_folder_dialog(window, shots: Path) -> None:
     window.library.select_where(lambda r: r.name == "anime-soft.safetensors")
 
 
-def _visit(window, shots: Path | None) -> None:
+def _visit(window: MainWindow, shots: Path | None) -> None:
     def snap(name: str) -> None:
         _snap(window, shots, name)
 
@@ -281,7 +299,7 @@ def _visit(window, shots: Path | None) -> None:
     snap("5-preview")
     if shots is not None:
         window.show_panel(window.PANEL_LIBRARY)
-        dialog = window.open_link_dialog(window.library.current_row())
+        dialog = window.open_link_dialog(_selected(window))
         spin(lambda: dialog.plan is not None, what="the link plan")
         settle(window)
         if not dialog.grab().save(str(shots / "6-link-dialog.png")):

@@ -15,6 +15,10 @@ from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.gui.main_window.window import MainWindow
 
 FINISHED_NAME = "demo-download.safetensors"
 NO_DNS_URL = "https://vae-manager-self-test.invalid/vae.safetensors"
@@ -42,7 +46,7 @@ def demo_server(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-def use_quick_retries(window) -> None:
+def use_quick_retries(window: MainWindow) -> None:
     """The window's download queue, with waits short enough for a self-test."""
     from app.core.downloads import DownloadQueue
     from app.core.downloads.downloader import Downloader
@@ -52,7 +56,7 @@ def use_quick_retries(window) -> None:
     window.downloads.queue = DownloadQueue(downloader=Downloader(tuning=tuning))
 
 
-def run_demo_downloads(window, origin: str, spin: Callable[..., None]) -> None:
+def run_demo_downloads(window: MainWindow, origin: str, spin: Callable[..., None]) -> None:
     """Paste three URLs into the Get panel; wait until each shows finished, refused, failed."""
     panel = window.get_vaes
     urls = [f"{origin}/{FINISHED_NAME}", f"{origin}/moved-away.safetensors", NO_DNS_URL]

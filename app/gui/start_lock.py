@@ -14,8 +14,12 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDir, QLockFile
+from PySide6.QtCore import QDir
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QLockFile
 
 POLL_S = 0.01  # how often a waiting start retries: the holder gives the lock back in ~100 ms
 
@@ -36,6 +40,8 @@ class StartLock:
     def acquire(self, timeout_ms: int) -> bool:
         """Take the lock, waiting up to ``timeout_ms``; False when it stayed taken (or unusable)."""
         if sys.platform.startswith("win"):
+            from PySide6.QtCore import QLockFile
+
             lock = QLockFile(QDir(QDir.tempPath()).filePath(f"{self.name}.lock"))
             if lock.tryLock(timeout_ms):
                 self._qt_lock = lock

@@ -15,11 +15,15 @@ from PySide6.QtCore import QObject, Signal
 
 from app.gui.settings import library_folder
 from app.gui.snapshot import Snapshot, build_snapshot
-from app.gui.tasks import UNIT_BYTES, Lane, Task, TaskRunner
+from app.gui.tasks import UNIT_BYTES, Lane, Task, TaskProgress, TaskRunner
 from app.gui.window_options import WindowOptions
 
 if TYPE_CHECKING:  # the installs package walks disks: import it in workers only
+    from app.core.catalog.records import ScanReport
+    from app.core.catalog.store import Catalog
     from app.core.installs.records import Install
+    from app.core.registry import Registry
+    from app.core.tasks import CancelToken
 
 
 class AppState(QObject):
@@ -29,7 +33,9 @@ class AppState(QObject):
     installs_changed = Signal(object)
     scan_finished = Signal(object)
 
-    def __init__(self, runner: TaskRunner, options: WindowOptions, parent=None) -> None:
+    def __init__(
+        self, runner: TaskRunner, options: WindowOptions, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.runner = runner
         self.options = options
@@ -52,7 +58,7 @@ class AppState(QObject):
             return
         installs = list(self.installs)
 
-        def work(progress, cancel) -> Snapshot:
+        def work(progress: TaskProgress, cancel: CancelToken) -> Snapshot:
             from app.core.linking.records import LinkStore
 
             with open_catalog() as catalog:
@@ -68,7 +74,7 @@ class AppState(QObject):
     def discover_installs(self, *, then_scan: bool = False) -> Task:
         roots = self.options.search_roots
 
-        def work(progress, cancel) -> list[Install]:
+        def work(progress: TaskProgress, cancel: CancelToken) -> list[Install]:
             from app.core.installs import discover
 
             return discover(None if roots is None else list(roots), cancel=cancel)
@@ -97,7 +103,7 @@ class AppState(QObject):
         installs = list(self.installs)
         ui_roots = [i.root for i in installs]
 
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> ScanReport:
             from app.core.catalog.scanner import scan
             from app.core.library.layout import ensure_library
             from app.core.library.settings import library_root
@@ -111,7 +117,7 @@ class AppState(QObject):
                     registry=load_app_registry(), ui_roots=ui_roots,
                 )  # fmt: skip
 
-        def done(report) -> None:
+        def done(report: ScanReport) -> None:
             self.scan_finished.emit(report)
             self.reload()
             self.hash_pending()
@@ -124,7 +130,7 @@ class AppState(QObject):
         """Hash what the scan cataloged without hashing (newest and smallest first)."""
         ui_roots = [i.root for i in self.installs]
 
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> ScanReport:
             from app.core.catalog.scanner import Scanner
 
             with open_catalog() as catalog:
@@ -146,7 +152,7 @@ class AppState(QObject):
         return task
 
     def add_install(self, path: Path) -> Task:
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> list[Install]:
             from app.core.installs import add_install
 
             return add_install(path)
@@ -157,7 +163,7 @@ class AppState(QObject):
         )  # fmt: skip
 
     def remove_install(self, path: Path) -> Task:
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> None:
             from app.core.installs import remove_install
 
             remove_install(path)
@@ -182,7 +188,7 @@ class AppState(QObject):
 _OPEN_LOCK = threading.Lock()
 
 
-def open_catalog():
+def open_catalog() -> Catalog:
     """A Catalog for this worker (close it); opening is serialized.
 
     The first open creates and migrates the schema, and two threads migrating a
@@ -195,7 +201,7 @@ def open_catalog():
         return Catalog(app_paths().ensure().catalog_db)
 
 
-def load_app_registry():
+def load_app_registry() -> Registry:
     """The shipped registry plus the user's additions (:func:`app.core.registry.app_registry`)."""
     from app.core.registry import app_registry
 

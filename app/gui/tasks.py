@@ -27,12 +27,13 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
 from app.core.errors import Cancelled
-from app.core.tasks import CancelToken, ProgressCallback
+from app.core.tasks import CancelToken
 
 log = logging.getLogger(__name__)
 
 TICK_MS = 200
-Work = Callable[[ProgressCallback, CancelToken], Any]
+# Work gets a TaskProgress: a core ProgressCallback that can also name the file in hand.
+Work = Callable[["TaskProgress", CancelToken], Any]
 
 
 class Lane(enum.Enum):
@@ -162,7 +163,7 @@ class Task(QObject):
         current_title: str = "",
         shown_as: object | None = None,
         quiet: bool = False,
-        parent=None,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.title = title

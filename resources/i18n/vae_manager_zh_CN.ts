@@ -27,37 +27,37 @@
 <context>
     <name>AppState</name>
     <message>
-        <location filename="../../app/gui/state.py" line="64"/>
+        <location filename="../../app/gui/state.py" line="70"/>
         <source>Reading the catalog</source>
         <translation>正在读取目录</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="85"/>
+        <location filename="../../app/gui/state.py" line="91"/>
         <source>Looking for Stable Diffusion installs</source>
         <translation>正在查找 Stable Diffusion 安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="120"/>
+        <location filename="../../app/gui/state.py" line="126"/>
         <source>Scanning model folders</source>
         <translation>正在扫描模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="139"/>
+        <location filename="../../app/gui/state.py" line="145"/>
         <source>Hashing new files</source>
         <translation>正在计算新文件的哈希</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="143"/>
+        <location filename="../../app/gui/state.py" line="149"/>
         <source>Hashing {name}</source>
         <translation>正在计算 {name} 的哈希</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="155"/>
+        <location filename="../../app/gui/state.py" line="161"/>
         <source>Adding {path}</source>
         <translation>正在添加 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="166"/>
+        <location filename="../../app/gui/state.py" line="172"/>
         <source>Removing {path}</source>
         <translation>正在移除 {path}</translation>
     </message>
@@ -65,37 +65,37 @@
 <context>
     <name>CatalogRecovery</name>
     <message>
-        <location filename="../../app/gui/catalog_recovery.py" line="27"/>
+        <location filename="../../app/gui/catalog_recovery.py" line="33"/>
         <source>Restoring the catalog&apos;s backup</source>
         <translation>正在恢复目录的备份</translation>
     </message>
     <message>
-        <location filename="../../app/gui/catalog_recovery.py" line="30"/>
+        <location filename="../../app/gui/catalog_recovery.py" line="36"/>
         <source>Setting the catalog aside</source>
         <translation>正在将目录移到一旁</translation>
     </message>
     <message>
-        <location filename="../../app/gui/catalog_recovery.py" line="34"/>
+        <location filename="../../app/gui/catalog_recovery.py" line="40"/>
         <source> The previous file was kept as {path}.</source>
         <translation> 原来的文件已保留为 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/catalog_recovery.py" line="36"/>
+        <location filename="../../app/gui/catalog_recovery.py" line="42"/>
         <source>Catalog restored</source>
         <translation>目录已恢复</translation>
     </message>
     <message>
-        <location filename="../../app/gui/catalog_recovery.py" line="37"/>
+        <location filename="../../app/gui/catalog_recovery.py" line="43"/>
         <source>The catalog was restored from {path}.</source>
         <translation>已从 {path} 恢复目录。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/catalog_recovery.py" line="45"/>
+        <location filename="../../app/gui/catalog_recovery.py" line="51"/>
         <source>Catalog set aside</source>
         <translation>目录已移到一旁</translation>
     </message>
     <message>
-        <location filename="../../app/gui/catalog_recovery.py" line="46"/>
+        <location filename="../../app/gui/catalog_recovery.py" line="52"/>
         <source>The old catalog was kept as {path}; your folders are scanned again.</source>
         <translation>旧目录已保留为 {path}；正在重新扫描你的文件夹。</translation>
     </message>
@@ -103,47 +103,47 @@
 <context>
     <name>CheckpointModel</name>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="94"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="110"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="94"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="110"/>
         <source>Family</source>
         <translation>系列</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="94"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="110"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="94"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="110"/>
         <source>AutoV2</source>
         <translation>AutoV2</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="95"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="111"/>
         <source>Baked-in VAE</source>
         <translation>内置 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="95"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="111"/>
         <source>Paired VAE</source>
         <translation>配对的 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="96"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="112"/>
         <source>In installs</source>
         <translation>所在安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="101"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="117"/>
         <source>waiting for the hash</source>
         <translation>等待哈希计算</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="108"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="124"/>
         <source>none (no VAE inside)</source>
         <translation>无（不含 VAE）</translation>
     </message>
@@ -151,42 +151,42 @@
 <context>
     <name>Checkpoints</name>
     <message>
-        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="87"/>
+        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="91"/>
         <source>Forge&apos;s Preferred VAE / Text encoder(s) in {file}</source>
         <translation>{file} 中 Forge 的首选 VAE / 文本编码器</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="90"/>
+        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="94"/>
         <source>&quot;Preferred VAE&quot; in {file}</source>
         <translation>{file} 中的“首选 VAE”</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="95"/>
+        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="99"/>
         <source>beside it as {file}</source>
         <translation>作为 {file} 放在它旁边</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="98"/>
+        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="102"/>
         <source>a VAE named like it</source>
         <translation>与它同名的 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="100"/>
+        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="104"/>
         <source>the install&apos;s default VAE (sd_vae)</source>
         <translation>该安装的默认 VAE（sd_vae）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="102"/>
+        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="106"/>
         <source>&quot;Preferred VAE&quot; is None</source>
         <translation>“首选 VAE”为 None</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="103"/>
+        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="107"/>
         <source>nothing chosen for it</source>
         <translation>未为它选择</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="114"/>
+        <location filename="../../app/gui/panels/checkpoint_pairing.py" line="118"/>
         <source>its built-in VAE</source>
         <translation>其内置 VAE</translation>
     </message>
@@ -194,92 +194,92 @@
 <context>
     <name>CheckpointsPanel</name>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="166"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="182"/>
         <source>Checkpoints</source>
         <translation>大模型</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="167"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="183"/>
         <source>Every checkpoint already carries a VAE. If it is the one you would add, an external VAE changes nothing.</source>
         <translation>每个大模型都已内置一个 VAE。如果它正是你想添加的那个，外挂 VAE 不会带来任何变化。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="175"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="191"/>
         <source>No checkpoints cataloged</source>
         <translation>目录中还没有大模型</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="177"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="193"/>
         <source>Checkpoints in your UIs&apos; model folders and in the library appear here with the VAE baked into each. Drop a checkpoint on the window to import it.</source>
         <translation>各界面模型文件夹和库中的大模型会显示在这里，并注明各自内置的 VAE。把大模型文件拖到窗口上即可导入。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="204"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="220"/>
         <source>Pair with VAE…</source>
         <translation>与 VAE 配对…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="207"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="223"/>
         <source>Unpair</source>
         <translation>取消配对</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="242"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="258"/>
         <source>Reading checkpoint pairings</source>
         <translation>正在读取大模型的配对</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="299"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="315"/>
         <source>Pairing {vae} with {checkpoint}</source>
         <translation>正在将 {vae} 与 {checkpoint} 配对</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="316"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="332"/>
         <source>Unpairing {name}</source>
         <translation>正在取消 {name} 的配对</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="351"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="367"/>
         <source>not available yet</source>
         <translation>暂不可用</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="365"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="381"/>
         <source>cannot tell: {why}</source>
         <translation>无法判断：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="369"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="385"/>
         <source>Identifying baked-in VAEs</source>
         <translation>正在识别内置 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="383"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="399"/>
         <source>Select a checkpoint to see what an external VAE would change.</source>
         <translation>选择一个大模型，查看外挂 VAE 会带来什么变化。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="389"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="405"/>
         <source>{name}: baked-in VAE {label}.</source>
         <translation>{name}：内置 VAE 为 {label}。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="391"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="407"/>
         <source>{name} holds no VAE: select one in your UI, or it cannot make images.</source>
         <translation>{name} 不含 VAE：请在界面中选择一个，否则无法生成图片。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="394"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="410"/>
         <source>{name} already carries {label}. Selecting that same VAE changes nothing; a different one (for example EMA instead of MSE) would.</source>
         <translation>{name} 已内置 {label}。选择同一个 VAE 不会有任何变化；换一个不同的（例如用 EMA 代替 MSE）才会。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="398"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="414"/>
         <source>{name} carries a VAE that matches none in your library. Compare it with an official VAE in Preview to see the difference.</source>
         <translation>{name} 内置的 VAE 与库中任何一个都不匹配。可以在预览中与官方 VAE 对比，看看差别。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="403"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="419"/>
         <source>{install} loads it with {pairing}.</source>
         <translation>{install} 加载它时使用 {pairing}。</translation>
     </message>
@@ -849,12 +849,12 @@
     <message>
         <location filename="../../app/gui/core_messages.py" line="144"/>
         <source>pair {vae} with {checkpoint} in {install} at {root}</source>
-        <translation>在 {install}（{root}）中为 {checkpoint} 搭配 {vae}</translation>
+        <translation>在 {install}（{root}）中将 {vae} 与 {checkpoint} 配对</translation>
     </message>
     <message>
         <location filename="../../app/gui/core_messages.py" line="145"/>
         <source>unpair {checkpoint} in {install}</source>
-        <translation>取消 {install} 中 {checkpoint} 的 VAE 搭配</translation>
+        <translation>取消 {install} 中 {checkpoint} 的 VAE 配对</translation>
     </message>
     <message>
         <location filename="../../app/gui/core_messages.py" line="146"/>
@@ -1138,116 +1138,161 @@
     </message>
     <message>
         <location filename="../../app/gui/core_messages.py" line="202"/>
+        <source>left alone: not made by this app</source>
+        <translation>未作处理：不是本应用创建的</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="203"/>
+        <source>left alone: this is the library file; add --from ROOT to unlink it there</source>
+        <translation>未作处理：这是库文件；加上 --from ROOT 才会取消它在该处的链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="204"/>
+        <source>left alone: the app made no link of it in {where}</source>
+        <translation>未作处理：本应用没有在 {where} 中创建它的链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="205"/>
+        <source>it was the app&apos;s link: removed</source>
+        <translation>它是本应用创建的链接：已移除</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="206"/>
+        <source>moved to {trash}</source>
+        <translation>已移到{trash}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="207"/>
+        <source>{name} was left alone: VAE Manager did not make it.</source>
+        <translation>{name} 未作处理：它不是 VAE Manager 创建的。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="208"/>
+        <source>The install&apos;s default VAE (sd_vae) still wins over per-checkpoint choices: reset it to Automatic, or turn off Settings &gt; VAE &gt; &apos;Selected VAE overrides per-model preferences&apos;.</source>
+        <translation>该安装的默认 VAE（sd_vae）仍优先于按大模型的选择：请把它重置为自动（Automatic），或在设置 &gt; VAE 中关闭“Selected VAE overrides per-model preferences”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="209"/>
+        <source>A1111 would still use {name} ({source}) with this checkpoint.</source>
+        <translation>A1111 对这个大模型仍会使用 {name}（{source}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="210"/>
+        <source>the checkpoint&apos;s built-in VAE</source>
+        <translation>大模型自带的 VAE</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="211"/>
         <source>{install}&apos;s default VAE was {old}; it is now Automatic.</source>
         <translation>{install} 的默认 VAE 原为 {old}，现已改为自动（Automatic）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="203"/>
+        <location filename="../../app/gui/core_messages.py" line="212"/>
         <source>{install}&apos;s default VAE was left as it is: {why}</source>
         <translation>{install} 的默认 VAE 保持不变：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="208"/>
+        <location filename="../../app/gui/core_messages.py" line="217"/>
         <source>nothing</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="209"/>
+        <location filename="../../app/gui/core_messages.py" line="218"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="210"/>
+        <location filename="../../app/gui/core_messages.py" line="219"/>
         <source>{items} and {last}</source>
         <translation>{items}和{last}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="211"/>
+        <location filename="../../app/gui/core_messages.py" line="220"/>
         <source>{count} more</source>
         <translation>另外 {count} 个</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="216"/>
+        <location filename="../../app/gui/core_messages.py" line="225"/>
         <source>The file was cut short (an interrupted download or copy?)</source>
         <translation>文件不完整（下载或复制中断了？）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="217"/>
+        <location filename="../../app/gui/core_messages.py" line="226"/>
         <source>Not a VAE</source>
         <translation>不是 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="218"/>
+        <location filename="../../app/gui/core_messages.py" line="227"/>
         <source>Refused: this pickle file cannot be proven safe to load</source>
         <translation>已拒绝：无法证明此 pickle 文件可以安全加载</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="219"/>
+        <location filename="../../app/gui/core_messages.py" line="228"/>
         <source>The weights hold NaN/Inf values</source>
         <translation>权重中含有 NaN/Inf 值</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="220"/>
+        <location filename="../../app/gui/core_messages.py" line="229"/>
         <source>The header is too large</source>
         <translation>文件头过大</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="221"/>
+        <location filename="../../app/gui/core_messages.py" line="230"/>
         <source>Not a model file this app can read</source>
         <translation>不是本程序能读取的模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="222"/>
+        <location filename="../../app/gui/core_messages.py" line="231"/>
         <source>The file is damaged</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="223"/>
+        <location filename="../../app/gui/core_messages.py" line="232"/>
         <source>The file cannot be read</source>
         <translation>无法读取文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="224"/>
+        <location filename="../../app/gui/core_messages.py" line="233"/>
         <source>The file holds tensors without plain data</source>
         <translation>文件中含有没有普通数据的张量</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="229"/>
+        <location filename="../../app/gui/core_messages.py" line="238"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="230"/>
+        <location filename="../../app/gui/core_messages.py" line="239"/>
         <source>Checking the part downloaded before…</source>
         <translation>正在检查之前下载的部分…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="231"/>
+        <location filename="../../app/gui/core_messages.py" line="240"/>
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="232"/>
+        <location filename="../../app/gui/core_messages.py" line="241"/>
         <source>Waiting to try again…</source>
         <translation>等待重试…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="233"/>
+        <location filename="../../app/gui/core_messages.py" line="242"/>
         <source>Checking the SHA-256…</source>
         <translation>正在校验 SHA-256…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="234"/>
+        <location filename="../../app/gui/core_messages.py" line="243"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="238"/>
+        <location filename="../../app/gui/core_messages.py" line="247"/>
         <source>{lead}: {message}</source>
         <translation>{lead}：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="239"/>
+        <location filename="../../app/gui/core_messages.py" line="248"/>
         <source>; </source>
         <translation>；</translation>
     </message>
@@ -1373,42 +1418,42 @@
 <context>
     <name>DownloadControls</name>
     <message>
-        <location filename="../../app/gui/panels/download_controls.py" line="62"/>
+        <location filename="../../app/gui/panels/download_controls.py" line="68"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/download_controls.py" line="63"/>
+        <location filename="../../app/gui/panels/download_controls.py" line="69"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/download_controls.py" line="64"/>
+        <location filename="../../app/gui/panels/download_controls.py" line="70"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/download_controls.py" line="65"/>
+        <location filename="../../app/gui/panels/download_controls.py" line="71"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/download_controls.py" line="66"/>
+        <location filename="../../app/gui/panels/download_controls.py" line="72"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/download_controls.py" line="67"/>
+        <location filename="../../app/gui/panels/download_controls.py" line="73"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/download_controls.py" line="68"/>
+        <location filename="../../app/gui/panels/download_controls.py" line="74"/>
         <source>Discard</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/download_controls.py" line="76"/>
+        <location filename="../../app/gui/panels/download_controls.py" line="82"/>
         <source>Forget this download and delete its partial file</source>
         <translation>忘记此下载并删除已下载的部分文件</translation>
     </message>
@@ -1779,57 +1824,57 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>GetVaesPanel</name>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="50"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="58"/>
         <source>Get official VAEs</source>
         <translation>获取官方 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="51"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="59"/>
         <source>The VAEs the model makers published, checked against their known hashes after download. Not sure which one? Read the guide.</source>
         <translation>模型作者发布的 VAE，下载后会与已知哈希核对。不确定选哪个？请看指南。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="56"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="64"/>
         <source>Which VAE should I use?</source>
         <translation>我该用哪个 VAE？</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="58"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="66"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="75"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="83"/>
         <source>Loading the registry…</source>
         <translation>正在加载 VAE 清单…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="89"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="97"/>
         <source>Paste a download link (https://…/file.safetensors) to fetch any other VAE</source>
         <translation>粘贴下载链接（https://…/file.safetensors）以获取其他任意 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="93"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="101"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="103"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="111"/>
         <source>Show in library</source>
         <translation>在库中显示</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="108"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="116"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="213"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="221"/>
         <source>{name} was downloaded and its SHA-256 matches the registry: it is in your library.</source>
         <translation>{name} 已下载，其 SHA-256 与 VAE 清单一致：它已在你的库中。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/get_vaes.py" line="216"/>
+        <location filename="../../app/gui/panels/get_vaes.py" line="224"/>
         <source>{name} was downloaded into your library.</source>
         <translation>{name} 已下载到你的库中。</translation>
     </message>
@@ -1845,17 +1890,17 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>GuiOperations</name>
     <message>
-        <location filename="../../app/gui/operations.py" line="170"/>
+        <location filename="../../app/gui/operations.py" line="171"/>
         <source>Reading the undo history</source>
         <translation>读取撤销记录</translation>
     </message>
     <message>
-        <location filename="../../app/gui/operations.py" line="158"/>
+        <location filename="../../app/gui/operations.py" line="159"/>
         <source>Undoing</source>
         <translation>正在撤销</translation>
     </message>
     <message>
-        <location filename="../../app/gui/operations.py" line="158"/>
+        <location filename="../../app/gui/operations.py" line="159"/>
         <source>Undoing {what}</source>
         <translation>正在撤销：{what}</translation>
     </message>
@@ -1871,32 +1916,32 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>HashSource</name>
     <message>
-        <location filename="../../app/gui/library_model.py" line="158"/>
+        <location filename="../../app/gui/library_model.py" line="165"/>
         <source>A1111&apos;s cache.json</source>
         <translation>A1111 的 cache.json</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="159"/>
+        <location filename="../../app/gui/library_model.py" line="166"/>
         <source>SD.Next&apos;s cache.json</source>
         <translation>SD.Next 的 cache.json</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="161"/>
+        <location filename="../../app/gui/library_model.py" line="168"/>
         <source>Stability Matrix&apos;s .cm-info.json</source>
         <translation>Stability Matrix 的 .cm-info.json</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="156"/>
+        <location filename="../../app/gui/library_model.py" line="163"/>
         <source>hash computed by VAE Manager</source>
         <translation>哈希由 VAE Manager 计算</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="165"/>
+        <location filename="../../app/gui/library_model.py" line="172"/>
         <source>hash read from {where}, not checked by VAE Manager</source>
         <translation>哈希读取自 {where}，未经 VAE Manager 核实</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="160"/>
+        <location filename="../../app/gui/library_model.py" line="167"/>
         <source>the A1111/Forge hash cache</source>
         <translation>A1111/Forge 的哈希缓存</translation>
     </message>
@@ -1904,17 +1949,17 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>ImageTile</name>
     <message>
-        <location filename="../../app/gui/panels/image_views.py" line="94"/>
+        <location filename="../../app/gui/panels/image_views.py" line="98"/>
         <source>Save as PNG…</source>
         <translation>另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/image_views.py" line="116"/>
+        <location filename="../../app/gui/panels/image_views.py" line="120"/>
         <source>Save the decoded image</source>
         <translation>保存解码后的图片</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/image_views.py" line="117"/>
+        <location filename="../../app/gui/panels/image_views.py" line="121"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图片 (*.png)</translation>
     </message>
@@ -1922,52 +1967,52 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>Import</name>
     <message>
-        <location filename="../../app/gui/import_task.py" line="67"/>
+        <location filename="../../app/gui/import_task.py" line="75"/>
         <source>imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../app/gui/import_task.py" line="68"/>
+        <location filename="../../app/gui/import_task.py" line="76"/>
         <source>already in the library</source>
         <translation>已在库中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/import_task.py" line="69"/>
+        <location filename="../../app/gui/import_task.py" line="77"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../../app/gui/import_task.py" line="70"/>
+        <location filename="../../app/gui/import_task.py" line="78"/>
         <source>refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/gui/import_task.py" line="71"/>
+        <location filename="../../app/gui/import_task.py" line="79"/>
         <source>VAE extracted</source>
         <translation>已提取 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/import_task.py" line="72"/>
+        <location filename="../../app/gui/import_task.py" line="80"/>
         <source>converted to .safetensors</source>
         <translation>已转换为 .safetensors</translation>
     </message>
     <message>
-        <location filename="../../app/gui/import_task.py" line="85"/>
+        <location filename="../../app/gui/import_task.py" line="93"/>
         <source>baked-in VAE: {vae}</source>
         <translation>内置 VAE：{vae}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/import_task.py" line="95"/>
+        <location filename="../../app/gui/import_task.py" line="103"/>
         <source>{added} imported</source>
         <translation>已导入 {added} 个</translation>
     </message>
     <message>
-        <location filename="../../app/gui/import_task.py" line="97"/>
+        <location filename="../../app/gui/import_task.py" line="105"/>
         <source>{n} already there or skipped</source>
         <translation>{n} 个已存在或已跳过</translation>
     </message>
     <message>
-        <location filename="../../app/gui/import_task.py" line="100"/>
+        <location filename="../../app/gui/import_task.py" line="108"/>
         <source>{n} refused ({name}: {why})</source>
         <translation>{n} 个被拒绝（{name}：{why}）</translation>
     </message>
@@ -2038,27 +2083,27 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>ImportTasks</name>
     <message>
-        <location filename="../../app/gui/import_task.py" line="121"/>
+        <location filename="../../app/gui/import_task.py" line="131"/>
         <source>Importing {n} item(s)</source>
         <translation>正在导入 {n} 个项目</translation>
     </message>
     <message>
-        <location filename="../../app/gui/import_task.py" line="125"/>
+        <location filename="../../app/gui/import_task.py" line="135"/>
         <source>Importing {name}</source>
         <translation>正在导入 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/import_task.py" line="139"/>
+        <location filename="../../app/gui/import_task.py" line="149"/>
         <source>Import done: {summary}</source>
         <translation>导入完成：{summary}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/import_task.py" line="144"/>
+        <location filename="../../app/gui/import_task.py" line="154"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../app/gui/import_task.py" line="148"/>
+        <location filename="../../app/gui/import_task.py" line="158"/>
         <source>Import cancelled; the files imported before it stay.</source>
         <translation>导入已取消；此前已导入的文件保留。</translation>
     </message>
@@ -2142,12 +2187,12 @@ Your files were not changed by the failed step. The details were written to:
         <translation>没有已知的 VAE 文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="124"/>
+        <location filename="../../app/gui/panels/installs.py" line="126"/>
         <source>(not created yet)</source>
         <translation>（尚未创建）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/installs.py" line="133"/>
+        <location filename="../../app/gui/panels/installs.py" line="135"/>
         <source>Choose the folder of a Stable Diffusion UI</source>
         <translation>选择 Stable Diffusion 界面的文件夹</translation>
     </message>
@@ -2155,115 +2200,115 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>LibraryActions</name>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="217"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="222"/>
         <source>Moved to the trash</source>
         <translation>已移到回收站</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="214"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="219"/>
         <source>{n} file(s) moved to the trash.</source>
         <translation>已把 {n} 个文件移到回收站。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="71"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="76"/>
         <source>The file changed since it was cataloged; the catalog is updated.</source>
         <translation>文件在编入目录后发生了变化；目录已更新。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="74"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="79"/>
         <source>The bytes are the ones the catalog recorded.</source>
         <translation>文件内容与目录记录的一致。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="75"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="80"/>
         <source>{name}: {verdict} ({message}).
 {same}</source>
         <translation>{name}：{verdict}（{message}）。
 {same}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="81"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="86"/>
         <source>Verified</source>
         <translation>校验完成</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="83"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="88"/>
         <source>Verifying {name}</source>
         <translation>正在校验 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="107"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="112"/>
         <source>Removed {n} link(s).</source>
         <translation>已移除 {n} 个链接。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="109"/>
-        <location filename="../../app/gui/panels/library_actions.py" line="216"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="114"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="221"/>
         <source>Left alone:</source>
         <translation>保留未动：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="110"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="115"/>
         <source>Unlinked</source>
         <translation>已取消链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="112"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="117"/>
         <source>Unlinking {name}</source>
         <translation>正在取消链接 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="127"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="132"/>
         <source>{install} now uses {name} by default ({key} in {config}).</source>
         <translation>{install} 现在默认使用 {name}（{config} 中的 {key}）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="159"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="164"/>
         <source>none: there was no config.json yet</source>
         <translation>无：之前还没有 config.json</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="160"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="165"/>
         <source>Backup of the previous settings: {backup}</source>
         <translation>原设置的备份：{backup}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="130"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="135"/>
         <source>Default VAE set</source>
         <translation>已设置默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="134"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="139"/>
         <source>Setting the default VAE of {install}</source>
         <translation>正在设置 {install} 的默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="148"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="153"/>
         <source>{install} now picks its VAE automatically ({key} in {config}).</source>
         <translation>{install} 现在自动选择 VAE（{config} 中的 {key}）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="150"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="155"/>
         <source>Default VAE reset</source>
         <translation>已重置默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="154"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="159"/>
         <source>Resetting the default VAE of {install}</source>
         <translation>正在重置 {install} 的默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="175"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="180"/>
         <source>Renaming {name}</source>
         <translation>正在重命名 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="183"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="188"/>
         <source>Move to the trash?</source>
         <translation>移到回收站？</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="185"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="190"/>
         <source>Move {name} to the trash? Links VAE Manager made of it are removed; these files go to the trash (you can restore them from there):
 
 {paths}</source>
@@ -2272,12 +2317,12 @@ Your files were not changed by the failed step. The details were written to:
 {paths}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="194"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="199"/>
         <source>Move to trash</source>
         <translation>移到回收站</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="221"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="226"/>
         <source>Moving {name} to the trash</source>
         <translation>正在把 {name} 移到回收站</translation>
     </message>
@@ -2285,52 +2330,52 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>LibraryModel</name>
     <message>
-        <location filename="../../app/gui/library_model.py" line="39"/>
+        <location filename="../../app/gui/library_model.py" line="44"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="40"/>
+        <location filename="../../app/gui/library_model.py" line="45"/>
         <source>Family</source>
         <translation>系列</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="41"/>
+        <location filename="../../app/gui/library_model.py" line="46"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="42"/>
+        <location filename="../../app/gui/library_model.py" line="47"/>
         <source>AutoV2</source>
         <translation>AutoV2</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="44"/>
+        <location filename="../../app/gui/library_model.py" line="49"/>
         <source>Verdict</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="43"/>
+        <location filename="../../app/gui/library_model.py" line="48"/>
         <source>Linked in</source>
         <translation>已链接到</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="100"/>
+        <location filename="../../app/gui/library_model.py" line="107"/>
         <source>{name} (missing)</source>
         <translation>{name}（已丢失）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="126"/>
+        <location filename="../../app/gui/library_model.py" line="133"/>
         <source>{path} (missing)</source>
         <translation>{path}（已丢失）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="138"/>
+        <location filename="../../app/gui/library_model.py" line="145"/>
         <source>{label}: linked by VAE Manager</source>
         <translation>{label}：由 VAE Manager 链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/library_model.py" line="140"/>
+        <location filename="../../app/gui/library_model.py" line="147"/>
         <source>{label}: a file of its own there</source>
         <translation>{label}：那里有一份独立的文件</translation>
     </message>
@@ -2338,173 +2383,173 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="72"/>
+        <location filename="../../app/gui/panels/library.py" line="73"/>
         <source>Library</source>
         <translation>库</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="73"/>
+        <location filename="../../app/gui/panels/library.py" line="74"/>
         <source>Every VAE file VAE Manager knows: where it is, whether it is genuine, and which of your UIs can use it.</source>
         <translation>VAE Manager 知道的每个 VAE 文件：在哪里、是否为原版、哪些界面可以使用。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="81"/>
+        <location filename="../../app/gui/panels/library.py" line="82"/>
         <source>Reading the catalog…</source>
         <translation>正在读取目录…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="93"/>
+        <location filename="../../app/gui/panels/library.py" line="94"/>
         <source>Filter by name, hash, family, install…</source>
         <translation>按名称、哈希、系列、安装筛选…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="99"/>
+        <location filename="../../app/gui/panels/library.py" line="100"/>
         <source>All verdicts</source>
         <translation>全部判定</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="106"/>
+        <location filename="../../app/gui/panels/library.py" line="107"/>
         <source>Show missing files</source>
         <translation>显示已丢失的文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="114"/>
+        <location filename="../../app/gui/panels/library.py" line="115"/>
         <source>Your library is empty</source>
         <translation>你的库是空的</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="115"/>
+        <location filename="../../app/gui/panels/library.py" line="116"/>
         <source>Drop VAE files or folders anywhere on this window, download an official VAE, or add the folder of a Stable Diffusion UI so its VAEs are listed here.</source>
         <translation>把 VAE 文件或文件夹拖到本窗口任意位置、下载官方 VAE，或添加 Stable Diffusion 界面的文件夹，它的 VAE 就会列在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="118"/>
+        <location filename="../../app/gui/panels/library.py" line="119"/>
         <source>Get official VAEs</source>
         <translation>获取官方 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="121"/>
+        <location filename="../../app/gui/panels/library.py" line="122"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="122"/>
+        <location filename="../../app/gui/panels/library.py" line="123"/>
         <source>Add install folder…</source>
         <translation>添加安装文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="156"/>
-        <location filename="../../app/gui/panels/library.py" line="395"/>
+        <location filename="../../app/gui/panels/library.py" line="157"/>
+        <location filename="../../app/gui/panels/library.py" line="396"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="189"/>
+        <location filename="../../app/gui/panels/library.py" line="190"/>
         <source>Verify</source>
         <translation>校验</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="190"/>
+        <location filename="../../app/gui/panels/library.py" line="191"/>
         <source>Reveal</source>
         <translation>打开位置</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="191"/>
+        <location filename="../../app/gui/panels/library.py" line="192"/>
         <source>Link</source>
         <translation>链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="193"/>
+        <location filename="../../app/gui/panels/library.py" line="194"/>
         <source>Default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="195"/>
+        <location filename="../../app/gui/panels/library.py" line="196"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="198"/>
+        <location filename="../../app/gui/panels/library.py" line="199"/>
         <source>Read the file again and check it against the catalog and registry</source>
         <translation>重新读取文件，并与目录和 VAE 清单核对</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="199"/>
+        <location filename="../../app/gui/panels/library.py" line="200"/>
         <source>Show the file in your file manager</source>
         <translation>在文件管理器中显示该文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="200"/>
+        <location filename="../../app/gui/panels/library.py" line="201"/>
         <source>Choose the UIs that should list this VAE</source>
         <translation>选择需要列出此 VAE 的界面</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="201"/>
+        <location filename="../../app/gui/panels/library.py" line="202"/>
         <source>Remove every link VAE Manager made of this file</source>
         <translation>移除 VAE Manager 为此文件创建的所有链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="202"/>
+        <location filename="../../app/gui/panels/library.py" line="203"/>
         <source>Make it the default VAE of an AUTOMATIC1111-style install</source>
         <translation>设为 AUTOMATIC1111 类安装的默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="203"/>
+        <location filename="../../app/gui/panels/library.py" line="204"/>
         <source>Decode the test card with the selected VAEs</source>
         <translation>用所选 VAE 解码测试卡</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="204"/>
+        <location filename="../../app/gui/panels/library.py" line="205"/>
         <source>Move the file to the trash</source>
         <translation>把文件移到回收站</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="356"/>
+        <location filename="../../app/gui/panels/library.py" line="357"/>
         <source>Reset {install} to Automatic</source>
         <translation>将 {install} 重置为自动（Automatic）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="368"/>
+        <location filename="../../app/gui/panels/library.py" line="369"/>
         <source>It is named after its copy in the library; rename that file instead.</source>
         <translation>它以库中副本的文件名命名；请改为重命名那个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="370"/>
+        <location filename="../../app/gui/panels/library.py" line="371"/>
         <source>This file is not hashed yet; wait for hashing to finish.</source>
         <translation>此文件尚未计算哈希；请等待哈希计算完成。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="376"/>
+        <location filename="../../app/gui/panels/library.py" line="377"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="378"/>
+        <location filename="../../app/gui/panels/library.py" line="379"/>
         <source>A name for this file in VAE Manager (the files keep their names; empty: named after its file again):</source>
         <translation>此文件在 VAE Manager 中的名称（文件本身保留原名；留空：重新以文件名命名）：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="192"/>
+        <location filename="../../app/gui/panels/library.py" line="193"/>
         <source>Unlink</source>
         <translation>取消链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="194"/>
+        <location filename="../../app/gui/panels/library.py" line="195"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="286"/>
+        <location filename="../../app/gui/panels/library.py" line="287"/>
         <source>No file selected</source>
         <translation>未选择文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="335"/>
+        <location filename="../../app/gui/panels/library.py" line="336"/>
         <source>No AUTOMATIC1111, Forge or reForge install found</source>
         <translation>未找到 AUTOMATIC1111、Forge 或 reForge 安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library.py" line="346"/>
+        <location filename="../../app/gui/panels/library.py" line="347"/>
         <source>In {install}</source>
         <translation>在 {install} 中</translation>
     </message>
@@ -2690,37 +2735,37 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="460"/>
+        <location filename="../../app/gui/main_window/window.py" line="464"/>
         <source>Fix what is named above, then choose Edit → Undo again.</source>
         <translation>请先处理上面列出的问题，然后再次选择“编辑 → 撤销”。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="463"/>
+        <location filename="../../app/gui/main_window/window.py" line="467"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="193"/>
+        <location filename="../../app/gui/main_window/window.py" line="197"/>
         <source>Library</source>
         <translation>库</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="194"/>
+        <location filename="../../app/gui/main_window/window.py" line="198"/>
         <source>Checkpoints</source>
         <translation>大模型</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="195"/>
+        <location filename="../../app/gui/main_window/window.py" line="199"/>
         <source>Installs</source>
         <translation>安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="196"/>
+        <location filename="../../app/gui/main_window/window.py" line="200"/>
         <source>Get official VAEs</source>
         <translation>获取官方 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="197"/>
+        <location filename="../../app/gui/main_window/window.py" line="201"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -2730,37 +2775,37 @@ Your files were not changed by the failed step. The details were written to:
         <translation>后台任务</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="609"/>
+        <location filename="../../app/gui/main_window/window.py" line="613"/>
         <source>Downloaded {name}: it is in your library.</source>
         <translation>已下载 {name}：它已在你的库中。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="619"/>
+        <location filename="../../app/gui/main_window/window.py" line="623"/>
         <source>Download of {name} stopped: {reason}</source>
         <translation>{name} 的下载已停止：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="396"/>
+        <location filename="../../app/gui/main_window/window.py" line="400"/>
         <source>Choose model files to import</source>
         <translation>选择要导入的模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="398"/>
+        <location filename="../../app/gui/main_window/window.py" line="402"/>
         <source>Model files (*.safetensors *.ckpt *.pt *.pth *.bin *.sft)</source>
         <translation>模型文件 (*.safetensors *.ckpt *.pt *.pth *.bin *.sft)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="524"/>
+        <location filename="../../app/gui/main_window/window.py" line="528"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="524"/>
+        <location filename="../../app/gui/main_window/window.py" line="528"/>
         <source>The new language is used from the next start.</source>
         <translation>新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="602"/>
+        <location filename="../../app/gui/main_window/window.py" line="606"/>
         <source>Scan done: {added} new, {updated} changed, {missing} missing.</source>
         <translation>扫描完成：新增 {added} 个，变化 {updated} 个，丢失 {missing} 个。</translation>
     </message>
@@ -2935,220 +2980,220 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="75"/>
-        <location filename="../../app/gui/panels/preview.py" line="361"/>
+        <location filename="../../app/gui/panels/preview.py" line="80"/>
+        <location filename="../../app/gui/panels/preview.py" line="366"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="76"/>
+        <location filename="../../app/gui/panels/preview.py" line="81"/>
         <source>Decode the same latent with several VAEs and compare eyes, faces, text and colour at the pixel level. Zoom and pan move all images together.</source>
         <translation>用多个 VAE 解码同一个潜变量，在像素级别比较眼睛、面部、文字和颜色。缩放和平移会同步作用于所有图片。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="87"/>
+        <location filename="../../app/gui/panels/preview.py" line="92"/>
         <source>Nothing decoded yet</source>
         <translation>尚未解码</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="88"/>
+        <location filename="../../app/gui/panels/preview.py" line="93"/>
         <source>Pick one to four VAEs on the left and press Decode. The test card holds fine text, thin lines, gradients and a face: what VAEs get wrong first.</source>
         <translation>在左侧选择一到四个 VAE，然后点击“解码”。测试卡包含细小文字、细线、渐变和一张脸：这些正是 VAE 最先出错的地方。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="108"/>
+        <location filename="../../app/gui/panels/preview.py" line="113"/>
         <source>GPU preview is not available</source>
         <translation>GPU 预览不可用</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="123"/>
+        <location filename="../../app/gui/panels/preview.py" line="128"/>
         <source>VAEs to compare</source>
         <translation>要比较的 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="137"/>
+        <location filename="../../app/gui/panels/preview.py" line="142"/>
         <source>Decode on</source>
         <translation>解码设备</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="143"/>
-        <location filename="../../app/gui/panels/preview.py" line="152"/>
+        <location filename="../../app/gui/panels/preview.py" line="148"/>
+        <location filename="../../app/gui/panels/preview.py" line="157"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="149"/>
+        <location filename="../../app/gui/panels/preview.py" line="154"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="153"/>
+        <location filename="../../app/gui/panels/preview.py" line="158"/>
         <source>Precision:</source>
         <translation>精度：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="156"/>
+        <location filename="../../app/gui/panels/preview.py" line="161"/>
         <source>Decode</source>
         <translation>解码</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="160"/>
+        <location filename="../../app/gui/panels/preview.py" line="165"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="173"/>
+        <location filename="../../app/gui/panels/preview.py" line="178"/>
         <source>Latent</source>
         <translation>潜变量</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="176"/>
+        <location filename="../../app/gui/panels/preview.py" line="181"/>
         <source>Test card (encoded by each VAE)</source>
         <translation>测试卡（由各 VAE 编码）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="178"/>
+        <location filename="../../app/gui/panels/preview.py" line="183"/>
         <source>Latent file (.latent, .safetensors, .npy)</source>
         <translation>潜变量文件（.latent、.safetensors、.npy）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="179"/>
+        <location filename="../../app/gui/panels/preview.py" line="184"/>
         <source>Your image (PNG, round trip)</source>
         <translation>你的图片（PNG，编码后再解码）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="184"/>
+        <location filename="../../app/gui/panels/preview.py" line="189"/>
         <source>no file chosen</source>
         <translation>未选择文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="186"/>
+        <location filename="../../app/gui/panels/preview.py" line="191"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="191"/>
+        <location filename="../../app/gui/panels/preview.py" line="196"/>
         <source>Latent is scaled (diffusion model space)</source>
         <translation>潜变量已缩放（扩散模型空间）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="198"/>
+        <location filename="../../app/gui/panels/preview.py" line="203"/>
         <source>Fit</source>
         <translation>适应窗口</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="199"/>
+        <location filename="../../app/gui/panels/preview.py" line="204"/>
         <source>100 %</source>
         <translation>100 %</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="200"/>
+        <location filename="../../app/gui/panels/preview.py" line="205"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="201"/>
+        <location filename="../../app/gui/panels/preview.py" line="206"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="229"/>
+        <location filename="../../app/gui/panels/preview.py" line="234"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="229"/>
+        <location filename="../../app/gui/panels/preview.py" line="234"/>
         <source>— choose a VAE —</source>
         <translation>— 选择 VAE —</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="264"/>
+        <location filename="../../app/gui/panels/preview.py" line="269"/>
         <source>Choose at least one VAE.</source>
         <translation>请至少选择一个 VAE。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="267"/>
+        <location filename="../../app/gui/panels/preview.py" line="272"/>
         <source>Choose the file to decode first.</source>
         <translation>请先选择要解码的文件。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="272"/>
-        <location filename="../../app/gui/panels/preview.py" line="354"/>
+        <location filename="../../app/gui/panels/preview.py" line="277"/>
+        <location filename="../../app/gui/panels/preview.py" line="359"/>
         <source>Preparing the preview</source>
         <translation>正在准备预览</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="281"/>
+        <location filename="../../app/gui/panels/preview.py" line="286"/>
         <source>Decoding with {name}</source>
         <translation>正在用 {name} 解码</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="293"/>
+        <location filename="../../app/gui/panels/preview.py" line="298"/>
         <source>Decoding… the first decode loads the engine (a few seconds).</source>
         <translation>正在解码… 第一次解码需要加载引擎（几秒钟）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="308"/>
+        <location filename="../../app/gui/panels/preview.py" line="313"/>
         <source>waiting to decode…</source>
         <translation>等待解码…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="323"/>
+        <location filename="../../app/gui/panels/preview.py" line="328"/>
         <source>approximate preview (no VAE yet)</source>
         <translation>近似预览（尚未使用 VAE）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="324"/>
+        <location filename="../../app/gui/panels/preview.py" line="329"/>
         <source>original, before decoding</source>
         <translation>原图，解码之前</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="328"/>
+        <location filename="../../app/gui/panels/preview.py" line="333"/>
         <source>decoding…</source>
         <translation>解码中…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="346"/>
+        <location filename="../../app/gui/panels/preview.py" line="351"/>
         <source>tiled</source>
         <translation>分块</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="366"/>
+        <location filename="../../app/gui/panels/preview.py" line="371"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="368"/>
+        <location filename="../../app/gui/panels/preview.py" line="373"/>
         <source>internal error (a bug): the details were written to the log</source>
         <translation>内部错误（程序缺陷）：详细信息已写入日志</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="379"/>
+        <location filename="../../app/gui/panels/preview.py" line="384"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="380"/>
+        <location filename="../../app/gui/panels/preview.py" line="385"/>
         <source>{n} decode(s) failed; the reason is under each image.</source>
         <translation>有 {n} 次解码失败；原因见各图片下方。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="382"/>
+        <location filename="../../app/gui/panels/preview.py" line="387"/>
         <source>Done. Wheel to zoom, drag to pan; all images follow.</source>
         <translation>完成。滚轮缩放，拖动平移；所有图片同步。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="388"/>
+        <location filename="../../app/gui/panels/preview.py" line="393"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图片 (*.png)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="391"/>
+        <location filename="../../app/gui/panels/preview.py" line="396"/>
         <source>Latents (*.latent *.safetensors *.npy)</source>
         <translation>潜变量 (*.latent *.safetensors *.npy)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/preview.py" line="392"/>
+        <location filename="../../app/gui/panels/preview.py" line="397"/>
         <source>Choose the file to decode</source>
         <translation>选择要解码的文件</translation>
     </message>
@@ -3364,12 +3409,12 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>Reveal</name>
     <message>
-        <location filename="../../app/gui/reveal.py" line="31"/>
+        <location filename="../../app/gui/reveal.py" line="36"/>
         <source>No file manager</source>
         <translation>没有文件管理器</translation>
     </message>
     <message>
-        <location filename="../../app/gui/reveal.py" line="32"/>
+        <location filename="../../app/gui/reveal.py" line="37"/>
         <source>No file manager could be opened here. The path was copied to the clipboard:
 {path}</source>
         <translation>此处无法打开文件管理器。路径已复制到剪贴板：
@@ -3460,22 +3505,22 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>VaeCard</name>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="36"/>
+        <location filename="../../app/gui/panels/vae_card.py" line="42"/>
         <source>Recommended</source>
         <translation>推荐</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="49"/>
+        <location filename="../../app/gui/panels/vae_card.py" line="55"/>
         <source>hash pinned</source>
         <translation>哈希已固定</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="49"/>
+        <location filename="../../app/gui/panels/vae_card.py" line="55"/>
         <source>hash not yet confirmed</source>
         <translation>哈希尚未确认</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/vae_card.py" line="51"/>
+        <location filename="../../app/gui/panels/vae_card.py" line="57"/>
         <source>Which VAE should I use?</source>
         <translation>我该用哪个 VAE？</translation>
     </message>

@@ -1,4 +1,4 @@
-"""The launch's early ``ldd``: spawned without ``subprocess``, same answer, never left behind."""
+"""The launch's ``ldd``: spawned without ``subprocess``, same answer, never left behind, kept."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import os
 import re
 import shutil
 import sys
+from pathlib import Path
 
 import pytest
 
+from app.gui import ldd_memo
 from app.gui.launch import EarlyLdd, _Child
-from app.gui.system_libraries import qt_plugin_dir, run_ldd
+from app.gui.system_libraries import check_platform_libraries, qt_plugin_dir, run_ldd
 
 linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux") or shutil.which("ldd") is None,
@@ -69,3 +71,60 @@ def test_a_child_that_outlives_its_time_is_killed_and_reaped() -> None:
 @pytest.mark.skipif(not hasattr(os, "posix_spawnp"), reason="no posix_spawn")
 def test_a_program_that_is_not_there_gives_no_child() -> None:
     assert _Child.spawn(["vae-manager-no-such-program-7f3a"]) is None
+
+
+@linux_only
+def test_a_check_that_found_everything_answers_the_next_start(monkeypatch) -> None:
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    first = EarlyLdd()
+    assert first.recalled is None and first._child is not None  # nothing kept yet
+    output = first(first.binary)
+    first.remember()
+    second = EarlyLdd()
+    assert second._child is None  # no ldd process this time
+    assert second(second.binary) == output
+    assert check_platform_libraries(ldd=second) is None  # the window opens, as with ldd
+
+
+@linux_only
+def test_a_kept_answer_stops_holding_when_a_library_it_names_is_gone(tmp_path) -> None:
+    plugin = qt_plugin_dir() / "platforms" / "libqoffscreen.so"
+    output = run_ldd(plugin)
+    memo = tmp_path / "memo.txt"
+    assert ldd_memo.remember(plugin, output, memo)
+    assert ldd_memo.recall(plugin, memo) == output
+    gone = tmp_path / "libgone.so.1"
+    assert not ldd_memo.recall(plugin, _with_library(memo, gone))
+    assert ldd_memo.recall(qt_plugin_dir() / "platforms" / "libqminimal.so", memo) is None
+
+
+def _with_library(memo: Path, library: Path) -> Path:
+    """The kept file with one more library line, which points at ``library``."""
+    memo.write_text(memo.read_text() + f"\tlibgone.so.1 => {library} (0x0000)\n")
+    return memo
+
+
+@linux_only
+def test_a_check_that_found_libraries_missing_is_never_kept(tmp_path) -> None:
+    plugin = qt_plugin_dir() / "platforms" / "libqoffscreen.so"
+    missing = run_ldd(plugin) + "\tlibxcb-cursor.so.0 => not found\n"
+    memo = tmp_path / "memo.txt"
+    assert not ldd_memo.remember(plugin, missing, memo)
+    assert not memo.exists()
+    memo.write_text(ldd_memo.memo_key(plugin) + "\n" + missing)  # even if one got written
+    assert ldd_memo.recall(plugin, memo) is None
+
+
+@linux_only
+def test_a_changed_library_path_or_loader_cache_asks_ldd_again(tmp_path, monkeypatch) -> None:
+    plugin = qt_plugin_dir() / "platforms" / "libqoffscreen.so"
+    memo = tmp_path / "memo.txt"
+    assert ldd_memo.remember(plugin, run_ldd(plugin), memo)
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(tmp_path))
+    assert ldd_memo.recall(plugin, memo) is None
+    monkeypatch.delenv("LD_LIBRARY_PATH")
+    assert ldd_memo.recall(plugin, memo) is not None
+    loader_cache = tmp_path / "ld.so.cache"
+    loader_cache.write_bytes(b"a rewritten loader cache")  # what ldconfig does on a change
+    monkeypatch.setattr(ldd_memo, "LOADER_CACHE", loader_cache)
+    assert ldd_memo.recall(plugin, memo) is None

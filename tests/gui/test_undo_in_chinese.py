@@ -109,7 +109,7 @@ def test_lists_trash_names_and_nested_summaries_render_in_chinese(zh_cn) -> None
     assert render(nested) == "撤销“将 a.pt 链接到 ComfyUI”后重置默认 VAE"
     # A name is never split where it is not a list: "and" inside a checkpoint's name.
     assert render("unpair salt and pepper.safetensors in Forge") == (
-        "取消 Forge 中 salt and pepper.safetensors 的 VAE 搭配"
+        "取消 Forge 中 salt and pepper.safetensors 的 VAE 配对"
     )
 
 
@@ -118,3 +118,27 @@ def test_the_english_window_shows_lists_unchanged(qapp) -> None:
 
     for text in (SHORTENED, "Undo unlink a.pt from A, B and C", "Undo import nothing"):
         assert render(text) == text
+
+
+def test_notes_and_left_alone_reasons_render_in_chinese(zh_cn) -> None:
+    from app.core.messages import say
+    from app.gui.core_messages import error_text, render
+
+    note = say("note.default-reset", install="Forge", old="sdxl_vae.safetensors")
+    assert render(note) == "Forge 的默认 VAE 原为 sdxl_vae.safetensors，现已改为自动（Automatic）。"
+    why = say("outcome.none-in", where="Forge and ComfyUI")
+    assert error_text(why) == "未作处理：本应用没有在 Forge和ComfyUI 中创建它的链接"
+    still = say("note.still-uses", name=say("note.built-in-vae"), source="checkpoint")
+    assert render(still) == "A1111 对这个大模型仍会使用 大模型自带的 VAE（checkpoint）。"
+
+
+def test_the_list_words_are_cores_and_each_is_translated(zh_cn) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    from app.core import messages
+    from app.gui import core_messages
+
+    assert core_messages.LIST_TEMPLATES == messages.LIST_TEMPLATES, "copy app/core/messages.py's"
+    for english in messages.LIST_TEMPLATES.values():
+        assert QCoreApplication.translate("CoreMessages", english) != english, english
+    assert set(messages.LIST_FIELDS) <= set(messages.TEMPLATES)

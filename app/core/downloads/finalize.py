@@ -2,7 +2,8 @@
 
 Nothing partial or unverified ever sits under the final name: a pinned hash is
 checked first, and the rename never replaces an existing file
-(:func:`app.core.publish.rename.publish_no_replace`: ``renameat2(RENAME_NOREPLACE)``
+(:meth:`PartFile.publish`, the publish module's
+:func:`~app.core.publish.rename.publish_no_replace`: ``renameat2(RENAME_NOREPLACE)``
 where the kernel has it, else a hard link, which fails on a taken name).
 """
 
@@ -17,7 +18,6 @@ from app.core.downloads.hashing import Digests
 from app.core.downloads.partfile import PartFile
 from app.core.errors import UserError
 from app.core.hashing.hasher import hash_file
-from app.core.publish.rename import publish_no_replace
 
 QUARANTINE_INFIX = ".quarantined-"
 
@@ -62,10 +62,9 @@ def _set_aside(part: PartFile, aside: Path) -> Path:
     for number in range(1, 100):
         name = aside if number == 1 else aside.with_name(f"{aside.name}-{number}")
         try:
-            publish_no_replace(part.path, name)
+            part.publish(name)
         except FileExistsError:
             continue
-        part.drop_meta()
         return name
     raise UserError(f"could not find a free name to set {part.path} aside")
 
@@ -98,9 +97,8 @@ def _claim(part: PartFile, name: Path, digests: Digests) -> Placed | None:
                 return Placed(name, already_present=True)
             return None
         try:
-            publish_no_replace(part.path, name)
+            part.publish(name)
         except FileExistsError:
             continue
-        part.drop_meta()
         return Placed(name, already_present=False)
     return None

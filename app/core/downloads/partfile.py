@@ -15,7 +15,6 @@ download uses ``<name>.<random>.part`` beside it instead.
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import secrets
@@ -26,7 +25,8 @@ from pathlib import Path
 from app.core.downloads.hashing import StreamHasher, hash_prefix
 from app.core.downloads.writeback import Writeback
 from app.core.errors import UserError
-from app.core.owned_files import Identity, create_exclusive, forget, is_ours, remove_ours
+from app.core.owned_files import Identity, create_exclusive, is_ours, remove_ours
+from app.core.publish.temp import OwnedTemp
 from app.core.tasks import CancelToken
 
 PART_SUFFIX = ".part"
@@ -56,18 +56,26 @@ class Validator:
         return self.if_range is not None or self.total is not None
 
 
-class PartFile:
-    """Append-only writer for ``<target>.part`` with its hasher and sidecar."""
+class PartFile(OwnedTemp):
+    """Append-only writer for ``<target>.part`` with its hasher and sidecar.
+
+    The publish module's temp file (:class:`~app.core.publish.temp.OwnedTemp`:
+    exclusive creation in the owned-files journal, fsync, no-replace publish,
+    removal of the app's own file only) with resume as the extra: a stable name
+    found again by :func:`own_parts`, the sidecar, and the hasher carried over.
+    """
 
     def __init__(self, target: Path, *, fsync: bool = True) -> None:
-        self.target = target
-        self.path = target.with_name(target.name + PART_SUFFIX)
+        super().__init__(target, target.with_name(target.name + PART_SUFFIX))
         self.validator: Validator | None = None
         self.hasher = StreamHasher()
         self._fsync = fsync
-        self._handle: io.FileIO | None = None
         self._writeback: Writeback | None = None
-        self._identity: Identity | None = None  # set while the .part at ``path`` is ours
+
+    @property
+    def target(self) -> Path:
+        """The final name the download is for."""
+        return self.final
 
     @property
     def meta_path(self) -> Path:
@@ -88,7 +96,7 @@ class PartFile:
         found = next(own_parts(self.target), None)
         if found is None:
             return 0
-        self.path, self._identity = found
+        self._adopt(*found)
         validator = self._read_meta()
         length = self.path.stat().st_size
         if validator is None or not validator.resumable or length == 0:
@@ -104,11 +112,11 @@ class PartFile:
     def restart(self, validator: Validator) -> None:
         """Start over at byte 0 for a response described by ``validator``."""
         self.close()
-        if self._identity is not None and is_ours(self.path, self._identity):
+        self.hasher = StreamHasher()
+        if self.identity is not None and is_ours(self.path, self.identity):
             os.truncate(self.path, 0)
         else:
             self._claim_slot()
-        self.hasher = StreamHasher()
         self.validator = validator
         self._write_meta(validator)
 
@@ -118,23 +126,27 @@ class PartFile:
         The :class:`Writeback` helper starts writing finished ranges to disk
         while the rest streams in, so :meth:`finish`'s ``fsync`` only waits for the tail.
         """
-        handle = self._open()
+        fd = self._open()
         try:
             view = memoryview(chunk)
             while view:
-                view = view[handle.write(view) :]
+                view = view[os.write(fd, view) :]
         except OSError as exc:
-            handle.truncate(self.size)
-            handle.seek(self.size)
+            os.ftruncate(fd, self.size)
+            os.lseek(fd, self.size, os.SEEK_SET)
             raise _disk_error(exc, self.path) from exc
         self.hasher.update(chunk)
         if self._writeback is not None:
             self._writeback.wrote(self.size)
 
+    def sync(self) -> None:
+        """fsync, unless this download was told not to (benchmarks, tests)."""
+        if self._fsync:
+            super().sync()
+
     def finish(self) -> None:
         """Flush (and fsync) before the file is renamed into place."""
-        if self._handle is not None and self._fsync:
-            os.fsync(self._handle.fileno())
+        self.sync()
         self.close()
 
     def close(self) -> None:
@@ -143,25 +155,21 @@ class PartFile:
         if self._writeback is not None:
             self._writeback.close()
             self._writeback = None
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        super().close()
+
+    def publish(self, final: Path | None = None) -> Path:
+        """Give the bytes their final name (never replacing a file) and drop the sidecar."""
+        meta = self.meta_path
+        placed = super().publish(final)
+        remove_ours(meta)
+        return placed
 
     def discard(self) -> None:
         """Delete the ``.part`` and its sidecar, if they are the app's own."""
-        self.close()
-        if self._identity is not None:
-            remove_ours(self.path, self._identity)
+        self.remove()
         remove_ours(self.meta_path)
-        self._identity = None
         self.hasher = StreamHasher()
         self.validator = None
-
-    def drop_meta(self) -> None:
-        """Remove the sidecar once the bytes left the ``.part`` name."""
-        remove_ours(self.meta_path)
-        forget(self.path)
-        self._identity = None
 
     def _claim_slot(self) -> None:
         """Create a new ``.part`` (and no sidecar yet) under a name nothing else holds."""
@@ -172,32 +180,36 @@ class PartFile:
             if os.path.lexists(meta) and not remove_ours(meta):
                 continue  # a sidecar that is not the app's: leave the pair alone
             try:
-                fd, identity = create_exclusive(path)
+                self.fd = self._create(path)
             except FileExistsError:
                 continue
-            os.close(fd)
-            self.path, self._identity = path, identity
+            self._start_writeback()
             return
         raise UserError(f"cannot create a partial file for {self.target}: every name is taken")
 
-    def _open(self) -> io.FileIO:
-        if self._handle is None:
-            if self._identity is None:
+    def _open(self) -> int:
+        """The open ``.part``, reopened (and checked to be the same file) after a close."""
+        if self.fd is None:
+            if self.identity is None:
                 raise UserError(f"{self.path} is not this download's partial file")
             try:
-                handle = io.FileIO(self.path, "r+b")
+                fd = os.open(self.path, os.O_RDWR | getattr(os, "O_BINARY", 0))
             except OSError as exc:
                 raise UserError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
-            if Identity.of_fd(handle.fileno()) != self._identity:
-                handle.close()
+            if Identity.of_fd(fd) != self.identity:
+                os.close(fd)
                 raise UserError(f"{self.path} was replaced by another file; not writing into it")
-            if os.fstat(handle.fileno()).st_size != self.size:
+            if os.fstat(fd).st_size != self.size:
                 # Only when needed: ext4 flushes a file truncated to 0 on close.
-                handle.truncate(self.size)
-            handle.seek(self.size)
-            self._handle = handle
-            self._writeback = Writeback(handle.fileno(), self.size) if self._fsync else None
-        return self._handle
+                os.ftruncate(fd, self.size)
+            os.lseek(fd, self.size, os.SEEK_SET)
+            self.fd = fd
+            self._start_writeback()
+        return self.fd
+
+    def _start_writeback(self) -> None:
+        if self.fd is not None and self._fsync:
+            self._writeback = Writeback(self.fd, self.size)
 
     def _read_meta(self) -> Validator | None:
         if not is_ours(self.meta_path):

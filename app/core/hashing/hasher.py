@@ -3,9 +3,11 @@
 SHA-256 (Civitai, A1111, Hugging Face), BLAKE3 (Civitai by-hash, Stability
 Matrix, InvokeAI), A1111's legacy AutoV1 and, for LoRAs, the safetensors
 "addnet" hash are all fed from the same buffers, so a 7 GB checkpoint is read
-once. SHA-256 runs on a worker thread (hashlib and blake3 release the GIL on
-large buffers) while the calling thread reads the next block and feeds BLAKE3,
-so the wall time is about that of SHA-256 alone, and memory stays at a few blocks.
+once, by the app's one streaming-hash engine (:class:`~app.core.hashing.pipeline.DigestSet`,
+which a download feeds from the socket too). SHA-256 runs on a worker thread
+(hashlib and blake3 release the GIL on large buffers) while the calling thread
+reads the next block and feeds BLAKE3, so the wall time is about that of SHA-256
+alone, and memory stays at a few blocks.
 
 The addnet hash (A1111's Additional Networks extension names LoRAs by it) is a
 second full SHA-256 of almost the same bytes: it is computed only for files
@@ -22,12 +24,10 @@ import struct
 from collections.abc import Callable
 from io import FileIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
-
-from blake3 import blake3 as Blake3
+from typing import Protocol
 
 from app.core.hashing.lora_header import MAX_SNIFFED_HEADER, is_lora_header
-from app.core.hashing.pipeline import BlockFeeder, InlineFeeder, ThreadFeeder
+from app.core.hashing.pipeline import AUTOV1_LENGTH, AUTOV1_OFFSET, DigestSet, feed_file
 from app.core.hashing.records import FileHashes
 from app.core.safe_open import open_regular
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
@@ -36,13 +36,6 @@ BLOCK_SIZE = 8 << 20
 """Read size. With one SHA-256 worker, fewer hand-offs beat cache reuse: on the 2-core Xeon a
 warm 2 GiB file hashed (SHA-256 + BLAKE3) in 1.27 s with 2 MiB blocks, 1.17 s with 4 MiB,
 1.11 s with 8 MiB and 1.30 s with 16 MiB (medians of 5; ``openssl dgst`` took 1.38 s)."""
-
-AUTOV1_OFFSET = 0x100000
-AUTOV1_LENGTH = 0x10000
-_BUFFERS = 4
-
-if TYPE_CHECKING:
-    from hashlib import _Hash
 
 
 class Hasher(Protocol):
@@ -111,9 +104,23 @@ def hash_file(
     with open_regular(path, buffering=0) as f:
         size = os.fstat(f.fileno()).st_size
         _advise_sequential(f.fileno())
+        # Small files are digested on this thread: a worker costs more than it saves.
+        digests = DigestSet(blake3=blake3, threaded=size > block_size)
         wanted = addnet if Path(path).suffix.lower() == ".safetensors" else False
-        run = _Run(f, size, block_size, addnet=wanted, sink=sink)
-        return run.hash_all(progress, cancel, with_blake3=blake3)
+        try:
+            feed_file(
+                digests,
+                f,
+                size,
+                block_size=block_size,
+                progress=progress,
+                cancel=cancel,
+                sink=sink,
+                first_block=_addnet_starter(digests, f, size, wanted),
+            )
+            return digests.result()
+        finally:
+            digests.close()
 
 
 def _advise_sequential(fd: int) -> None:
@@ -123,121 +130,28 @@ def _advise_sequential(fd: int) -> None:
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
 
 
-class _Run:
-    """One file's hashing: a ring of buffers feeding each digest."""
+def _addnet_starter(
+    digests: DigestSet, f: FileIO, size: int, wanted: bool | None
+) -> Callable[[memoryview], None] | None:
+    """What adds the addnet digest after the first block, if it is wanted.
 
-    def __init__(
-        self,
-        f: FileIO,
-        size: int,
-        block_size: int,
-        *,
-        addnet: bool | None,
-        sink: Callable[[memoryview], object] | None = None,
-    ) -> None:
-        self.f = f
-        self.size = size
-        self.block_size = block_size
-        self.addnet = addnet  # None: decided from the header in the first block
-        self.sink = sink
-        self.threaded = size > block_size
+    ``wanted`` None decides from the JSON header whether the file is a LoRA.
+    """
+    if wanted is False:
+        return None
 
-    def _feeder(self, update: Callable[[memoryview], object]) -> BlockFeeder:
-        return ThreadFeeder(update, _BUFFERS) if self.threaded else InlineFeeder(update)
+    def start(first: memoryview) -> None:
+        begin = _addnet_start(bytes(first[:8]), size)
+        if begin is not None and (wanted or _names_lora(f, first, begin)):
+            digests.add_tail(begin)
 
-    def hash_all(
-        self, progress: ProgressCallback, cancel: CancelToken | None, *, with_blake3: bool
-    ) -> FileHashes:
-        sha = hashlib.sha256()
-        # One BLAKE3 thread (~2.9 GB/s) already outruns SHA-256 (~1.5 GB/s with SHA-NI);
-        # max_threads > 1 would only take cores from the SHA-256 worker.
-        b3 = Blake3() if with_blake3 else None
-        autov1 = hashlib.sha256()
-        feeders = [self._feeder(sha.update)]
-        try:
-            addnet = self._stream(feeders, b3, autov1, progress, cancel)
-            for feeder in feeders:
-                feeder.finish()
-        finally:
-            for feeder in feeders:
-                feeder.close()
-        return FileHashes(
-            sha256=sha.hexdigest(),
-            blake3=b3.hexdigest() if b3 is not None else None,
-            autov1=autov1.hexdigest()[:8],
-            addnet=addnet.hexdigest() if addnet is not None else None,
-        )
-
-    def _start_addnet(
-        self, first: memoryview, feeders: list[BlockFeeder]
-    ) -> tuple[int, _Hash] | None:
-        """After the first block: where addnet starts and its digest, if it is wanted."""
-        if self.addnet is False:
-            return None
-        start = _addnet_start(bytes(first[:8]), self.size)
-        if start is None or (self.addnet is None and not self._names_lora(first, start)):
-            return None
-        digest = hashlib.sha256()
-        feeders.append(self._feeder(digest.update))
-        return start, digest
-
-    def _names_lora(self, first: memoryview, start: int) -> bool:
-        """Whether the JSON header (in ``first``, or read past it) names LoRA weights."""
-        if start <= len(first):
-            return is_lora_header(first[8:start])
-        if start > MAX_SNIFFED_HEADER:
-            return False
-        return is_lora_header(os.pread(self.f.fileno(), start - 8, 8))
-
-    def _stream(
-        self,
-        feeders: list[BlockFeeder],
-        b3: Blake3 | None,
-        autov1: _Hash,
-        progress: ProgressCallback,
-        cancel: CancelToken | None,
-    ) -> _Hash | None:
-        """Read every block once and hand it to each digest; returns the addnet digest."""
-        # Small files get one right-sized buffer: allocating 32 MiB per tiny file
-        # dominated the first scan of a library of small files.
-        buffer_size = min(self.block_size, max(self.size, 1))
-        ring = [memoryview(bytearray(buffer_size)) for _ in range(_BUFFERS if self.threaded else 1)]
-        done, index, addnet = 0, 0, None
-        while True:
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-            for feeder in feeders:
-                feeder.reserve()
-            buf = ring[index % len(ring)]
-            n = self.f.readinto(buf)
-            if not n:
-                break
-            block = buf[:n]
-            if done == 0:
-                addnet = self._start_addnet(block, feeders)
-                if addnet is not None:
-                    feeders[1].reserve()  # the new feeder's first slot
-            feeders[0].feed(block)
-            if addnet is not None:
-                feeders[1].feed(_tail(block, done, addnet[0]))
-            if self.sink is not None:
-                self.sink(block)
-            if b3 is not None:
-                b3.update(block)
-            autov1.update(_window(block, done, AUTOV1_OFFSET, AUTOV1_LENGTH))
-            done += n
-            index += 1
-            progress(done, self.size)
-        return addnet[1] if addnet is not None else None
+    return start
 
 
-def _tail(block: memoryview, block_start: int, start: int) -> memoryview:
-    """The part of ``block`` at or after file offset ``start``."""
-    return block[max(0, start - block_start) :]
-
-
-def _window(block: memoryview, block_start: int, offset: int, length: int) -> memoryview:
-    """The part of ``block`` inside the file range [offset, offset + length)."""
-    lo = max(offset - block_start, 0)
-    hi = min(offset + length - block_start, len(block))
-    return block[lo:hi] if lo < hi else block[:0]
+def _names_lora(f: FileIO, first: memoryview, start: int) -> bool:
+    """Whether the JSON header (in ``first``, or read past it) names LoRA weights."""
+    if start <= len(first):
+        return is_lora_header(first[8:start])
+    if start > MAX_SNIFFED_HEADER:
+        return False
+    return is_lora_header(os.pread(f.fileno(), start - 8, 8))

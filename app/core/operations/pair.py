@@ -170,7 +170,7 @@ def unpair(
             for path in sidecars_of(ckpt):
                 record = journal.links.active_for_dest(path)
                 if record is None:
-                    notes.append(f"{path.name} was left alone: VAE Manager did not make it.")
+                    notes.append(say("note.sidecar-not-ours", name=path.name))
                     continue
                 outcome = remove_link(record, journal, op_id)
                 if outcome.removed:
@@ -321,10 +321,6 @@ def _notes(after: Pairing, source: Path) -> tuple[str, ...]:
     if after.effective is not None and _is_same(after.effective, source):
         return ()
     if after.source == VaeSource.SETTING:
-        return (
-            "The install's default VAE (sd_vae) still wins over per-checkpoint choices: "
-            "reset it to Automatic, or turn off Settings > VAE > 'Selected VAE overrides "
-            "per-model preferences'.",
-        )
-    shown = after.effective.name if after.effective else "the checkpoint's built-in VAE"
-    return (f"A1111 would still use {shown} ({after.source}) with this checkpoint.",)
+        return (say("note.setting-wins"),)
+    shown = after.effective.name if after.effective else say("note.built-in-vae")
+    return (say("note.still-uses", name=shown, source=after.source),)

@@ -120,7 +120,7 @@ def remove(
             if cancel is not None:
                 cancel.raise_if_cancelled()
             if dest_key(path) in gone:
-                outcomes.append(TrashOutcome(path, False, "it was the app's link: removed"))
+                outcomes.append(TrashOutcome(path, False, say("outcome.was-app-link")))
             else:
                 outcomes.append(_trash_one(path, journal, op_id))
             progress(done, len(paths))
@@ -138,9 +138,9 @@ def _trash_one(path: Path, journal: Journal, op_id: str) -> TrashOutcome:
     except UserError as exc:
         return TrashOutcome(path, False, str(exc))
     if trashed is None:
-        return TrashOutcome(path, False, "already gone")
+        return TrashOutcome(path, False, say("undone.already-gone"))
     journal.add_step(op_id, Step(FILE_TRASHED, {**trashed.to_json(), "platform": sys.platform}))
-    return TrashOutcome(path, True, f"moved to {trash_name()}")
+    return TrashOutcome(path, True, say("outcome.trashed", trash=trash_name()))
 
 
 def undo_file_trashed(step: Step) -> StepUndone:

@@ -26,7 +26,7 @@ from app.core.operations.words import plain_list
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 
 LINK_REMOVED = StepKind.LINK_REMOVED
-NOT_OURS = "left alone: not made by this app"
+NOT_OURS = say("outcome.not-ours")
 
 
 @dataclass(frozen=True)
@@ -110,10 +110,10 @@ def _select(
         if not found:
             why = NOT_OURS
             if installs is None and store.active_for_source(path):
-                why = "left alone: this is the library file; add --from ROOT to unlink it there"
+                why = say("outcome.library-file")
             if installs is not None:
                 where = plain_list([i.label for i in installs])
-                why = f"left alone: the app made no link of it in {where}"
+                why = say("outcome.none-in", where=where)
             chosen.append((path, None, why))
         for r in found:
             if r.id not in seen:

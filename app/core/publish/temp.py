@@ -34,39 +34,45 @@ class TempBusy(UserError):
     """Another running task of the app is writing the same file."""
 
 
-class ExclusiveTemp:
-    """An open, locked temp file for ``final``; removed on exit unless published.
+class OwnedTemp:
+    """A file the app created exclusively beside ``final``, which only :meth:`publish` names.
 
-    Use as a context manager (:func:`exclusive_temp`); write through :attr:`fd`
-    or :meth:`writer`, then :meth:`publish`. After a crash only this temp is
-    left, and only the app's own temp is ever removed.
+    What every temp file of the app shares: creation recorded by identity in
+    :mod:`app.core.owned_files`, the fsync before publishing, the rename that
+    never replaces (:func:`~app.core.publish.rename.publish_no_replace`), and a
+    removal that only ever deletes the app's own file. :class:`ExclusiveTemp`
+    adds a lock and a hidden name for one-pass writes; a download's ``.part``
+    (:class:`~app.core.downloads.partfile.PartFile`) adds a stable name, a
+    sidecar and resume instead, since a locked random temp that a sweep removes
+    could not be resumed.
     """
 
-    def __init__(self, final: Path) -> None:
+    def __init__(self, final: Path, path: Path) -> None:
         self.final = final
-        self.path = temp_path_for(final)
+        self.path = path
         self.fd: int | None = None
-        self._identity: Identity | None = None
+        self._identity: Identity | None = None  # set while the file at ``path`` is ours
 
-    def __enter__(self) -> ExclusiveTemp:
-        self.path, self.fd = _create_locked(temp_path_for(self.final))
-        self._identity = Identity.of_fd(self.fd)
-        return self
+    @property
+    def identity(self) -> Identity | None:
+        """The identity of the file the app created at :attr:`path`, None once it is gone."""
+        return self._identity
 
-    def __exit__(self, *exc: object) -> None:
+    def _create(self, path: Path) -> int:
+        """Create ``path`` exclusively as the app's own and make it this temp; FileExistsError."""
+        fd, identity = create_exclusive(path)
+        self.path, self._identity = path, identity
+        return fd
+
+    def _adopt(self, path: Path, identity: Identity) -> None:
+        """Take over the app's own file at ``path`` (found again, e.g. to resume it)."""
         self.close()
-        if self._identity is not None:
-            remove_ours(self.path, self._identity)  # gone after a publish; never another file
+        self.path, self._identity = path, identity
 
-    def writer(self) -> Callable[[memoryview], None]:
-        """A sink writing blocks in order, starting their writeback early (Linux)."""
-        if self.fd is None:
-            raise ValueError("the temp file is closed")
-        return block_writer(self.fd)
-
-    def write(self, data: bytes) -> None:
-        """Append ``data`` to the temp file."""
-        self.writer()(memoryview(data))
+    def sync(self) -> None:
+        """Flush the open file to disk (before it gets a final name)."""
+        if self.fd is not None:
+            os.fsync(self.fd)
 
     def close(self) -> None:
         """Close the handle (done before publishing: Windows cannot rename open files)."""
@@ -77,16 +83,52 @@ class ExclusiveTemp:
     def publish(self, final: Path | None = None) -> Path:
         """fsync, then give the file its real name (``final`` overrides); never replaces.
 
-        FileExistsError when the name is taken; the temp then stays until exit.
+        FileExistsError when the name is taken; the file then stays the app's temp.
         """
         target = final or self.final
-        if self.fd is not None:
-            os.fsync(self.fd)
+        self.sync()
         if os.name == "nt":
             self.close()
         publish_no_replace(self.path, target)
         forget(self.path)
+        self._identity = None
         return target
+
+    def remove(self) -> bool:
+        """Close, and delete the file if it still is the app's own; True when removed."""
+        self.close()
+        identity, self._identity = self._identity, None
+        return identity is not None and remove_ours(self.path, identity)
+
+
+class ExclusiveTemp(OwnedTemp):
+    """An open, locked temp file for ``final``; removed on exit unless published.
+
+    Use as a context manager (:func:`exclusive_temp`); write through :attr:`fd`
+    or :meth:`writer`, then :meth:`publish`. After a crash only this temp is
+    left, and only the app's own temp is ever removed.
+    """
+
+    def __init__(self, final: Path) -> None:
+        super().__init__(final, temp_path_for(final))
+
+    def __enter__(self) -> ExclusiveTemp:
+        self.path, self.fd = _create_locked(temp_path_for(self.final))
+        self._identity = Identity.of_fd(self.fd)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()  # nothing after a publish; never another file
+
+    def writer(self) -> Callable[[memoryview], None]:
+        """A sink writing blocks in order, starting their writeback early (Linux)."""
+        if self.fd is None:
+            raise ValueError("the temp file is closed")
+        return block_writer(self.fd)
+
+    def write(self, data: bytes) -> None:
+        """Append ``data`` to the temp file."""
+        self.writer()(memoryview(data))
 
 
 def exclusive_temp(final: Path) -> ExclusiveTemp:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
@@ -21,7 +22,12 @@ from PySide6.QtWidgets import (
 from app.core.errors import UserError
 from app.gui.errors import ErrorPresenter
 from app.gui.icons import icon
-from app.gui.tasks import Lane, TaskRunner
+from app.gui.tasks import Lane, TaskProgress, TaskRunner
+
+if TYPE_CHECKING:  # the library and downloads packages load in the worker
+    from app.core.downloads.settings import DownloadSettings
+    from app.core.operations.library_move import LibraryMoveResult
+    from app.core.tasks import CancelToken, ProgressCallback
 
 
 class DownloadSettingsDialog(QDialog):
@@ -92,13 +98,13 @@ class DownloadSettingsDialog(QDialog):
         return label
 
     def _load(self) -> None:
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> tuple[Path, DownloadSettings]:
             from app.core.downloads.settings import stored_download_settings
             from app.gui.settings import library_folder
 
             return library_folder(), stored_download_settings()
 
-        def done(values) -> None:
+        def done(values: tuple[Path, DownloadSettings]) -> None:
             folder, settings = values
             self.folder_edit.setText(str(folder))
             self.endpoint_edit.setText(settings.endpoint or "")
@@ -118,7 +124,7 @@ class DownloadSettingsDialog(QDialog):
         token = self.token_edit.text().strip() or None
         move = self.move_check.isChecked()
 
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> LibraryMoveResult | None:
             from app.core.downloads.settings import (
                 DownloadSettings,
                 save_download_settings,
@@ -134,7 +140,7 @@ class DownloadSettingsDialog(QDialog):
         self.runner.submit(self.tr("Saving settings"), work, lane=Lane.USER,
                            on_done=self._on_saved, on_error=self.presenter.show_error)  # fmt: skip
 
-    def _on_saved(self, result) -> None:
+    def _on_saved(self, result: LibraryMoveResult | None) -> None:
         report = result.report if result is not None else None
         if report is not None and report.left:
             left = "\n".join(f"{path}: {why}" for path, why in report.left)
@@ -146,7 +152,9 @@ class DownloadSettingsDialog(QDialog):
         self.accept()
 
 
-def change_library(folder: Path, move: bool, progress, cancel):
+def change_library(
+    folder: Path, move: bool, progress: ProgressCallback, cancel: CancelToken | None
+) -> LibraryMoveResult | None:
     """Worker: point the library at ``folder``; moving is the core library-move operation.
 
     That is :func:`app.core.operations.library_move.move_library`, the one

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui.core_messages import reason_text
+from app.gui.core_messages import reason_text, render
 from app.gui.cut_text_tooltips import add_cut_text_tooltips
 from app.gui.errors import ErrorPresenter
 from app.gui.icons import kind_icon
@@ -367,7 +367,7 @@ class LinkDialog(QDialog):
             summary += " " + self.tr("Not done: {what}").format(what="; ".join(problems))
         if changes.operation_id is not None:
             summary += " " + self.tr("Edit → Undo reverses this.")
-        summary = "\n".join([summary, *changes.notes])
+        summary = "\n".join([summary, *(render(note) for note in changes.notes)])
         self.status.setText(summary)
         self.last_summary = summary
         self.changed.emit()

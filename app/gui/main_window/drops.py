@@ -13,6 +13,7 @@ drop ends. Moving is something the import does itself, only when chosen.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QDropEvent
@@ -21,6 +22,10 @@ from PySide6.QtWidgets import QWidget
 from app.gui.dialogs.import_dialog import ImportDialog
 from app.gui.import_task import ImportRequest, ImportTasks
 from app.gui.tasks import Task
+
+if TYPE_CHECKING:
+    from app.core.tasks import CancelToken, ProgressCallback
+    from app.gui.main_window.window import MainWindow
 
 
 def local_paths(mime: QMimeData) -> list[Path]:
@@ -46,7 +51,9 @@ def safe_drop_action(possible: Qt.DropAction) -> Qt.DropAction | None:
     return None
 
 
-def split_installs(paths: list[Path], progress, cancel) -> tuple[list[Path], list[Path]]:
+def split_installs(
+    paths: list[Path], progress: ProgressCallback, cancel: CancelToken | None
+) -> tuple[list[Path], list[Path]]:
     """Worker: (folders that are UI installs, everything else)."""
     from app.core.installs import recognize
 
@@ -65,7 +72,7 @@ class DropHandler(QObject):
     import_started = Signal(object)  # Task
     import_finished = Signal(object)  # list[ImportOutcome]; [] when it failed or was cancelled
 
-    def __init__(self, window) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.imports = ImportTasks(window.runner, window.presenter, self)

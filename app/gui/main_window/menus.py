@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenu
 
 from app.gui.icons import icon
 from app.gui.settings import KEY_LANGUAGE, KEY_THEME, LANGUAGES, THEMES, get_str
+
+if TYPE_CHECKING:
+    from app.gui.main_window.window import MainWindow
 
 Std = QKeySequence.StandardKey
 
@@ -27,13 +34,21 @@ def _key_sequences(shortcut: str | QKeySequence.StandardKey) -> list[QKeySequenc
 class Menus(QObject):
     """Builds the window's menus; ``actions`` holds every action by name (tests use it)."""
 
-    def __init__(self, window) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.actions: dict[str, QAction] = {}
         self._build()
 
-    def _add(self, menu, key, text, slot, shortcut=None, icon_name=None) -> QAction:
+    def _add(
+        self,
+        menu: QMenu,
+        key: str,
+        text: str,
+        slot: Callable[..., object],
+        shortcut: str | QKeySequence.StandardKey | None = None,
+        icon_name: str | None = None,
+    ) -> QAction:
         action = (
             QAction(icon(icon_name), text, self.window) if icon_name else QAction(text, self.window)
         )
@@ -107,7 +122,14 @@ class Menus(QObject):
             action.setText(render(description).replace("&", "&&"))  # a file's & is no mnemonic
             action.setEnabled(True)
 
-    def _choices(self, menu, key: str, choices, labels: dict[str, str], apply) -> None:
+    def _choices(
+        self,
+        menu: QMenu,
+        key: str,
+        choices: Iterable[str],
+        labels: dict[str, str],
+        apply: Callable[[str], object],
+    ) -> None:
         group = QActionGroup(self)
         current = get_str(key, "system")
         for choice in choices:
@@ -119,6 +141,6 @@ class Menus(QObject):
             menu.addAction(action)
 
 
-def build_menus(window) -> Menus:
+def build_menus(window: MainWindow) -> Menus:
     """Create the menus on ``window`` (a MainWindow); ``.actions`` holds them by name."""
     return Menus(window)

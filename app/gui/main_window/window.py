@@ -32,10 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.gui import icon_cache
 from app.gui.icons import app_icon, icon
 from app.gui.main_window.menus import build_menus
-from app.gui.main_window.services import WindowServices, build_services
-from app.gui.main_window.tasks_dock import TasksDock, build_tasks_dock
 from app.gui.settings import (
     KEY_GEOMETRY,
     KEY_LANGUAGE,
@@ -60,6 +59,8 @@ if TYPE_CHECKING:  # each module is imported when its part is first built
     from app.gui.downloads_service import DownloadService
     from app.gui.errors import ErrorPresenter
     from app.gui.main_window.drops import DropHandler
+    from app.gui.main_window.services import WindowServices
+    from app.gui.main_window.tasks_dock import TasksDock
     from app.gui.operations import GuiOperations
     from app.gui.panels.checkpoints import CheckpointsPanel
     from app.gui.panels.get_vaes import GetVaesPanel
@@ -128,6 +129,8 @@ class MainWindow(QMainWindow):
     # -- the parts made after the first frame ------------------------------------------------------
     def _services(self) -> WindowServices:
         if self._services_ is None:
+            from app.gui.main_window.services import build_services
+
             self._services_ = build_services(self)
         return self._services_
 
@@ -170,6 +173,8 @@ class MainWindow(QMainWindow):
 
     def _tasks_dock(self) -> TasksDock:
         if self._tasks is None:
+            from app.gui.main_window.tasks_dock import build_tasks_dock
+
             self._tasks = build_tasks_dock(self)
             if self._saved_state is not None:
                 self.restoreState(self._saved_state)  # the dock as the user left it
@@ -363,6 +368,7 @@ class MainWindow(QMainWindow):
         first, self._first_after_paint = self._first_after_paint, []
         steps = [
             *first,  # the single-instance listener
+            icon_cache.CACHE.keep_first_frame,  # what it drew, for the next start's first frame
             self._services,
             lambda: self.panel(max(0, self.stack.currentIndex())),  # the one on screen
             self._tasks_dock,

@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication
 if TYPE_CHECKING:  # read in workers; the installs package walks disks
     from app.core.installs.a1111_pairing import Pairing
     from app.core.installs.records import Install
+    from app.core.tasks import CancelToken, ProgressCallback
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,10 @@ def path_key(path: str | os.PathLike[str]) -> str:
 
 
 def read_pairings(
-    installs: Iterable[Install], labels: Mapping[Path, str], progress, cancel
+    installs: Iterable[Install],
+    labels: Mapping[Path, str],
+    progress: ProgressCallback,
+    cancel: CancelToken,
 ) -> dict[str, CheckpointPairing]:
     """Worker: every checkpoint of every A1111-family install, keyed by :func:`path_key`.
 

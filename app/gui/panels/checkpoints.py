@@ -11,9 +11,19 @@ and Pair with VAE… / Unpair run the core pair and unpair operations (the ones
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -36,24 +46,28 @@ from app.gui.panels.checkpoint_pairing import (
     read_pairings,
 )
 from app.gui.snapshot import LibraryRow, Snapshot, install_labels
-from app.gui.tasks import Lane, Task, TaskRunner
+from app.gui.tasks import Lane, Task, TaskProgress, TaskRunner
 from app.gui.widgets import EmptyState, panel_header
 
 if TYPE_CHECKING:
+    from app.core.library.records import BakedInVae
+    from app.core.operations.pair import PairResult
+    from app.core.tasks import CancelToken
     from app.gui.dialogs.pair_dialog import PairChoice, PairDialog
     from app.gui.operations import GuiOperations
 
 COL_NAME, COL_FAMILY, COL_SIZE, COL_AUTOV2, COL_BAKED, COL_PAIRED, COL_INSTALLS = range(7)
 PENDING, NO_VAE = "…", "none"
+_Index = QModelIndex | QPersistentModelIndex
 
 
 class CheckpointModel(QAbstractTableModel):
     """Checkpoint rows plus the baked-in VAE label found for each SHA-256."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[LibraryRow] = []
-        self.baked: dict[str, object] = {}
+        self.baked: dict[str, BakedInVae | str] = {}
         self.pairings: dict[str, CheckpointPairing] = {}
 
     def set_rows(self, rows: list[LibraryRow]) -> None:
@@ -61,7 +75,7 @@ class CheckpointModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
-    def set_baked(self, found: dict[str, object]) -> None:
+    def set_baked(self, found: dict[str, BakedInVae | str]) -> None:
         self.baked.update(found)
         if self.rows:
             self.dataChanged.emit(
@@ -83,13 +97,15 @@ class CheckpointModel(QAbstractTableModel):
                 return found
         return None
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
         return 0 if parent.isValid() else COL_INSTALLS + 1
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> str | None:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return [self.tr("Name"), self.tr("Family"), self.tr("Size"), self.tr("AutoV2"),
                     self.tr("Baked-in VAE"), self.tr("Paired VAE"),
@@ -108,7 +124,7 @@ class CheckpointModel(QAbstractTableModel):
             return self.tr("none (no VAE inside)")
         return str(getattr(found, "label", found))
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # a role's value
         if not index.isValid():
             return None
         row = self.rows[index.row()]
@@ -255,7 +271,7 @@ class CheckpointsPanel(QWidget):
             self._read_pairings_again = False
             self.read_pairings()
 
-    def _select(self, wanted) -> None:
+    def _select(self, wanted: Callable[[LibraryRow], bool]) -> None:
         for i, row in enumerate(self.model.rows):
             if wanted(row):
                 self.table.selectRow(self.proxy.mapFromSource(self.model.index(i, 0)).row())
@@ -290,7 +306,7 @@ class CheckpointsPanel(QWidget):
         """Worker: the core ``pair`` (sha256: the catalog's, so the VAE is not re-hashed)."""
         checkpoint, install = target.pairing.checkpoint, target.pairing.install
 
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> PairResult:
             from app.core.operations.pair import pair
 
             return pair(choice.vae, checkpoint, how=choice.how, install=install,
@@ -308,25 +324,27 @@ class CheckpointsPanel(QWidget):
             return None
         checkpoint, install = target.pairing.checkpoint, target.pairing.install
 
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> PairResult:
             from app.core.operations.pair import unpair
 
             return unpair(checkpoint, how="both", install=install)
 
         return self._run(self.tr("Unpairing {name}").format(name=checkpoint.name), work)
 
-    def _run(self, title: str, work) -> Task:
+    def _run(self, title: str, work: Callable[[TaskProgress, CancelToken], PairResult]) -> Task:
         if self.operations is not None:
             return self.operations.submit(title, work, on_done=self._on_pair_done)
         return self.runner.submit(title, work, lane=Lane.USER, on_done=self._on_pair_done)
 
-    def _on_pair_done(self, result) -> None:
+    def _on_pair_done(self, result: PairResult) -> None:
         self.read_pairings()  # also when the snapshot did not change (a metadata file)
         self.pair_finished.emit(result)
         if result.notes:
-            self.explanation.setText("\n".join(result.notes))
+            from app.gui.core_messages import render
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+            self.explanation.setText("\n".join(render(note) for note in result.notes))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         self._identify_missing()
 
@@ -342,9 +360,10 @@ class CheckpointsPanel(QWidget):
             self._identify(todo)
 
     def _identify(self, rows: list[LibraryRow]) -> None:
-        jobs = [(r.path, r.entry.sha256) for r in rows if r.path is not None]
+        # Rows come hashed (_identify_missing); the check also tells mypy the sha is a str.
+        jobs = [(r.path, r.entry.sha256) for r in rows if r.path is not None and r.entry.sha256]
 
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> dict[str, BakedInVae | str]:
             try:
                 from app.core.library.baked_in import baked_in_vae
             except ImportError:
@@ -354,7 +373,7 @@ class CheckpointsPanel(QWidget):
             from app.gui.state import open_catalog
 
             registry = app_registry()
-            found: dict[str, object] = {}
+            found: dict[str, BakedInVae | str] = {}
             with open_catalog() as catalog:
                 for done, (path, sha) in enumerate(jobs, start=1):
                     try:
@@ -369,7 +388,7 @@ class CheckpointsPanel(QWidget):
         self.runner.submit(self.tr("Identifying baked-in VAEs"), work,
                            on_done=self._on_identified)  # fmt: skip
 
-    def _on_identified(self, found: dict[str, object]) -> None:
+    def _on_identified(self, found: dict[str, BakedInVae | str]) -> None:
         self.model.set_baked(found)
         self._explain()
 

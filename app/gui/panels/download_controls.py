@@ -44,7 +44,7 @@ class DownloadControls(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.look: DownloadLook | None = None
+        self.look: DownloadLook = look_for(None)  # the look of no job, as show_job(None) sets
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)

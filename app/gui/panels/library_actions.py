@@ -15,15 +15,20 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.errors import UserError
-from app.gui.core_messages import verdict_text
+from app.gui.core_messages import error_text, render, verdict_text
 from app.gui.errors import ErrorPresenter
 from app.gui.formatting import badge_label
 from app.gui.operations import GuiOperations
 from app.gui.snapshot import LibraryRow
-from app.gui.tasks import UNIT_BYTES, Task
+from app.gui.tasks import UNIT_BYTES, Task, TaskProgress
 
 if TYPE_CHECKING:  # the installs package walks disks: import it in workers only
+    from app.core.catalog.verify import VerifyResult
     from app.core.installs.records import Install
+    from app.core.operations.remove import RemoveResult
+    from app.core.operations.set_default import SetDefaultResult
+    from app.core.operations.unlink import UnlinkReport
+    from app.core.tasks import CancelToken
 
 
 def reveal_in_file_manager(path: Path) -> bool:
@@ -48,37 +53,42 @@ class LibraryActions(QObject):
 
     # -- verify -----------------------------------------------------------------------------
     def verify(self, row: LibraryRow) -> Task:
-        """Re-read the file and judge it as the catalog does (same names, same rule)."""
+        """Re-read the file, judge it as the catalog does; the catalog follows the bytes.
+
+        The command line's ``verify`` (:func:`app.core.catalog.verify.verify_paths`):
+        a file changed since it was cataloged is recorded anew by the core call, so
+        the window only reloads its snapshot. IO lane: it reads the whole file, and
+        its one short catalog write must not wait behind a scan.
+        """
         path = _present(row)
-        known = row.entry.sha256
 
-        def work(progress, cancel):
-            from app.core.identify import identify
-            from app.core.paths import app_paths
-            from app.core.registry import load_registry
-            from app.gui.state import open_catalog
+        def work(progress: TaskProgress, cancel: CancelToken) -> VerifyResult:
+            from app.core.catalog.verify import verify_paths
+            from app.gui.state import load_app_registry, open_catalog
 
-            registry = load_registry(app_paths().user_registry)
             with open_catalog() as catalog:
-                return identify(
-                    path, registry, progress=progress, cancel=cancel,
-                    other_names=catalog.names_for,
+                [result] = verify_paths(
+                    [path], load_app_registry(), catalog=catalog, expand_folders=False,
+                    progress_for=lambda _name: progress, cancel=cancel,
                 )  # fmt: skip
+            return result
 
-        def done(report) -> None:
-            sha = report.hashes.sha256 if report.hashes else None
-            if known and sha and sha != known:
+        def done(result: VerifyResult) -> None:
+            from app.core.catalog.verify import CatalogUpdate
+
+            if result.catalog not in (CatalogUpdate.SAME, CatalogUpdate.NOT_CATALOGED):
+                self.state.reload()
+            if result.catalog == CatalogUpdate.BYTES_CHANGED:
                 same = self.tr("The file changed since it was cataloged; the catalog is updated.")
-                self.state.rescan([path.parent])
             else:
                 same = self.tr("The bytes are the ones the catalog recorded.")
             text = self.tr("{name}: {verdict} ({message}).\n{same}").format(
                 name=path.name,
-                verdict=verdict_label(report),
-                message=verdict_text(report.validation),
+                verdict=verdict_label(result),
+                message=verdict_text(result.message),
                 same=same,
             )
-            self.presenter.inform(self.tr("Verified"), text, details=f"SHA-256 {sha}")
+            self.presenter.inform(self.tr("Verified"), text, details=f"SHA-256 {result.sha256}")
 
         return self.runner.submit(self.tr("Verifying {name}").format(name=path.name), work,
                                   on_done=done, unit=UNIT_BYTES)  # fmt: skip
@@ -88,7 +98,7 @@ class LibraryActions(QObject):
         """Remove every link the app made of these bytes (never the user's own copies)."""
         sha = row.entry.sha256
 
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> UnlinkReport:
             from app.core.operations.journal import Journal
             from app.core.operations.unlink import unlink
 
@@ -102,8 +112,8 @@ class LibraryActions(QObject):
                 )
             return unlink(dests, journal=journal, progress=progress, cancel=cancel)
 
-        def done(report) -> None:
-            kept = [f"{o.path}: {o.reason}" for o in report.outcomes if not o.removed]
+        def done(report: UnlinkReport) -> None:
+            kept = [f"{o.path}: {error_text(o.reason)}" for o in report.outcomes if not o.removed]
             text = self.tr("Removed {n} link(s).").format(n=len(report.removed))
             if kept:
                 text += "\n" + self.tr("Left alone:") + "\n" + "\n".join(kept)
@@ -117,12 +127,12 @@ class LibraryActions(QObject):
         """Make the file the install's default VAE (linked in first if it is not there yet)."""
         source, sha = _present(row), row.entry.sha256
 
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> SetDefaultResult:
             from app.core.operations.set_default import set_default
 
             return set_default(source, install, sha256=sha, progress=progress, cancel=cancel)
 
-        def done(result) -> None:
+        def done(result: SetDefaultResult) -> None:
             change = result.change
             text = self.tr("{install} now uses {name} by default ({key} in {config}).").format(
                 install=install.label, name=source.name, key=change.key, config=change.config
@@ -138,12 +148,12 @@ class LibraryActions(QObject):
     def reset_default(self, install: Install) -> Task:
         """Put the install's default VAE back to "Automatic" (config.json backed up first)."""
 
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> SetDefaultResult:
             from app.core.operations.set_default import set_default
 
             return set_default(None, install, progress=progress, cancel=cancel)
 
-        def done(result) -> None:
+        def done(result: SetDefaultResult) -> None:
             change = result.change
             text = self.tr("{install} now picks its VAE automatically ({key} in {config}).")
             text = text.format(install=install.label, key=change.key, config=change.config)
@@ -164,7 +174,7 @@ class LibraryActions(QObject):
         """Store the user's name for these bytes in the catalog ("" gives the file's name back)."""
         sha = row.entry.sha256
 
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> None:
             from app.gui.state import open_catalog
 
             if not sha:
@@ -200,16 +210,16 @@ class LibraryActions(QObject):
         locations = [Path(p) for p in row.entry.locations]
         sha = row.entry.sha256
 
-        def work(progress, cancel):
+        def work(progress: TaskProgress, cancel: CancelToken) -> RemoveResult:
             from app.core.operations.remove import remove
 
             return remove(locations, sha256=sha, progress=progress, cancel=cancel)
 
-        def done(result) -> None:
+        def done(result: RemoveResult) -> None:
             unlinked = {u.path for u in result.unlinked if u.removed}  # links: gone, not trashed
-            kept = [f"{o.path}: {o.reason}" for o in result.outcomes
+            kept = [f"{o.path}: {error_text(o.reason)}" for o in result.outcomes
                     if not o.trashed and o.path not in unlinked]  # fmt: skip
-            kept += [f"{u.path}: {u.reason}" for u in result.unlinked if not u.removed]
+            kept += [f"{u.path}: {error_text(u.reason)}" for u in result.unlinked if not u.removed]
             if kept or result.notes:
                 text = self.tr("{n} file(s) moved to the trash.").format(n=len(result.trashed))
                 if kept:
@@ -224,16 +234,15 @@ class LibraryActions(QObject):
 
 def _with_notes(text: str, notes: tuple[str, ...]) -> str:
     """The action's own sentence, then what the user should know (defaults reset...)."""
-    return "\n\n".join([text, "\n".join(notes)]) if notes else text
+    shown = [render(note) for note in notes]  # core's English, in the window's language
+    return "\n\n".join([text, "\n".join(shown)]) if notes else text
 
 
-def verdict_label(report) -> str:
-    """The verdict word of an ``identify`` report, as the library's badge shows it."""
+def verdict_label(result: VerifyResult) -> str:
+    """The verdict word of a verify result, as the library's badge shows it."""
     from app.core.verdict import verdict_key
 
-    validation, problems = report.validation, report.inspection.problems
-    sha = report.hashes.sha256 if report.hashes else None
-    return badge_label(verdict_key(validation.status, (p.code for p in problems), sha))
+    return badge_label(verdict_key(result.validation, result.problem_codes, result.sha256))
 
 
 def _present(row: LibraryRow) -> Path:

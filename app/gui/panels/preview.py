@@ -6,6 +6,7 @@ import html
 import math
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -35,6 +36,7 @@ from app.gui.preview_jobs import (
     SOURCE_CARD,
     SOURCE_IMAGE,
     SOURCE_LATENT,
+    InstantPicture,
     PreviewSource,
     decode,
     instant_picture,
@@ -43,6 +45,9 @@ from app.gui.settings import KEY_PREVIEW_DEVICE, get_str, set_value
 from app.gui.snapshot import LibraryRow, Snapshot
 from app.gui.tasks import Lane, Task, TaskRunner
 from app.gui.widgets import EmptyState, panel_header
+
+if TYPE_CHECKING:  # torch loads on the GPU lane, never at window start
+    from app.preview.service import PreviewResult
 
 MAX_VAES = 4
 CAPTION_CHARS = 160  # a tile's caption is a reminder; the presenter shows the whole message
@@ -316,7 +321,7 @@ class PreviewPanel(QWidget):
         row = next((r for r in self.rows if r.path == path), None)
         return row.entry.family if row else None
 
-    def _on_instant_ready(self, picture) -> None:
+    def _on_instant_ready(self, picture: InstantPicture | None) -> None:
         if picture is None:
             return
         image = array_to_qimage(picture.image)
@@ -328,7 +333,7 @@ class PreviewPanel(QWidget):
                 tile.caption.setText(note + " — " + self.tr("decoding…"))
         self.sync.fit()
 
-    def _on_decoded(self, index: int, result) -> None:
+    def _on_decoded(self, index: int, result: PreviewResult) -> None:
         if index >= len(self.tiles):
             return
         tile = self.tiles[index]
@@ -337,7 +342,7 @@ class PreviewPanel(QWidget):
         if all(t.image is not None for t in self.tiles):
             self.sync.fit()
 
-    def _numbers(self, result) -> str:
+    def _numbers(self, result: PreviewResult) -> str:
         parts = [html.escape(result.family_name)] if getattr(result, "family_name", "") else []
         if result.psnr is not None:
             psnr = "∞" if math.isinf(result.psnr) else f"{result.psnr:.2f} dB"

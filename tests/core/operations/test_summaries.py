@@ -57,8 +57,16 @@ def test_each_operation_and_its_undo_speak_in_templates(
     undone = _undone(journal)
     assert undone.complete and link.is_symlink()
     set_default(None, a1111, journal=journal)
-    remove([library_file], journal=journal)
+    removed = remove([library_file], journal=journal)
+    assert [_key(o.reason) for o in removed.outcomes] == ["outcome.trashed"]
     _undone(journal)
+    mine = a1111.vae_dirs[0].path / "my own.safetensors"
+    mine.write_bytes(b"the user's")
+    left = unlink([mine, library_file], journal=journal).outcomes
+    assert [_key(o.reason) for o in left] == ["outcome.not-ours", "outcome.library-file"]
+    unlink([library_file], installs=[comfy], journal=journal)  # its link there goes
+    left = unlink([library_file], installs=[comfy], journal=journal).outcomes
+    assert parse(left[0].reason) == ("outcome.none-in", {"where": comfy.label})
 
     kinds = {}
     for record in journal.recent():
