@@ -22,6 +22,7 @@ from app.gui.i18n import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from app.core.inspection.records import Problem
+    from app.core.operations.undo import StepUndone
     from app.core.registry import Validation
 
 CONTEXT = "CoreMessages"
@@ -308,7 +309,7 @@ class _Coded(NamedTuple):
     message: str
 
 
-def step_text(step) -> str:
+def step_text(step: StepUndone) -> str:
     """An undo step left alone (:class:`~app.core.operations.undo.StepUndone`): what, and why."""
     what = render(step.description)
     if not step.reason:
@@ -324,7 +325,12 @@ def phase_text(phase: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _render(
-    message: str, key: str, items: tuple, join: str, depth: int = 0, parts_first: bool = False
+    message: str,
+    key: str,
+    items: tuple[tuple[str, str], ...],
+    join: str,
+    depth: int = 0,
+    parts_first: bool = False,
 ) -> str | None:
     """The translation, or None where nothing in ``message`` is a known sentence."""
     if parts_first and not key and (split := _parts(message, join, depth, parts_first)):

@@ -7,6 +7,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import threading
 
 NO_DISPLAY_MESSAGE = (
     "VAE Manager needs a display to open its window, and none was found "
@@ -36,7 +40,10 @@ def create_application():
     from app.gui.settings import KEY_THEME, get_str
     from app.gui.theme import apply_theme
 
+    first = QApplication.instance() is None
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    if first:
+        load_fonts_meanwhile()
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
@@ -47,6 +54,34 @@ def create_application():
     # asks right after its first frame (MainWindow.when_painted) and re-applies if so.
     apply_theme(theme, high_contrast=False if theme == "system" else None)
     return app
+
+
+_font_loader: threading.Thread | None = None  # started by load_fonts_meanwhile
+
+
+def load_fonts_meanwhile() -> None:
+    """Have the font database read the system's fonts on another core while the window is built.
+
+    The first widget that measures text (the status bar, before the first frame)
+    waits for fontconfig to list every font: 3-10 ms here. QFontDatabase is
+    thread-safe (Qt's class documentation) and PySide lets go of the interpreter
+    lock while it works, so this thread overlaps the translation, theme,
+    single-instance claim and layout; a widget that needs fonts sooner waits on
+    the database's own lock, as it would have waited anyway.
+    """
+    import threading
+
+    from PySide6.QtGui import QFontDatabase
+
+    global _font_loader
+    _font_loader = threading.Thread(target=QFontDatabase.families, name="fonts", daemon=True)
+    _font_loader.start()
+
+
+def wait_for_fonts() -> None:
+    """Join the font thread: a start that exits at once must not leave Qt with it running."""
+    if _font_loader is not None:
+        _font_loader.join(10)
 
 
 def window_blocker(ldd: Callable[[Path], str | None] | None = None) -> str | None:
@@ -213,6 +248,7 @@ def open_main_window(files: Sequence[str] = (), options=None):  # noqa: ANN001, 
     app.setDesktopFileName("vae-manager")
     instance = claim_start([os.path.abspath(f) for f in files])
     if instance is None:
+        wait_for_fonts()
         return None
     from app.gui.main_window import MainWindow
 

@@ -210,7 +210,9 @@ class LibraryFilter(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
         model = self.sourceModel()
-        row: LibraryRow = model.row_at(source_row)  # type: ignore[attr-defined]
+        if not isinstance(model, LibraryModel):  # no source set yet: nothing to filter
+            return True
+        row = model.row_at(source_row)
         if not self._show_missing and not row.entry.locations:
             return False
         if self._badge and row.badge.key != self._badge:

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy loads when a sample file is written
+    import numpy as np
 
 Shape = tuple[int, ...]
 
@@ -70,7 +74,7 @@ def vae_shapes(
     yield from _conv("decoder.conv_out", 3, c)
 
 
-def vae_tensors(ch: int = 32, seed: int = 0) -> dict:
+def vae_tensors(ch: int = 32, seed: int = 0) -> dict[str, np.ndarray]:
     """Random weights small enough that a decode stays finite (norm weights near 1)."""
     import numpy as np
 

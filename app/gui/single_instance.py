@@ -29,7 +29,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QDir, QEvent, QObject, Signal
 
@@ -57,13 +57,13 @@ def server_name(home: str | None = None, user: str | None = None) -> str:
     return f"vae-manager-{digest}"
 
 
-def _sha256(data: bytes):  # noqa: ANN202 - a hashlib-style object from whichever module
-    """CPython's built-in SHA-256: ``hashlib`` loads OpenSSL (2 ms) before the first frame."""
+def _sha256(data: bytes) -> Any:  # noqa: ANN401 - a hashlib-style object from either module
+    """CPython's own SHA-256 (same digest): ``hashlib`` loads OpenSSL, 2 ms before the frame."""
     try:
-        from _sha256 import sha256  # Python 3.11
+        from _sha256 import sha256  # type: ignore[import-not-found]  # 3.11; private, no stub
     except ImportError:
         try:
-            from _sha2 import sha256  # Python 3.12+
+            from _sha2 import sha256  # type: ignore[import-not-found]  # 3.12+; the same
         except ImportError:
             from hashlib import sha256
     return sha256(data)

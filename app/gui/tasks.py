@@ -22,12 +22,15 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
 from app.core.errors import Cancelled
 from app.core.tasks import CancelToken
+
+if TYPE_CHECKING:
+    from app.gui.panels.task_panel import TaskLike
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +164,7 @@ class Task(QObject):
         visible: bool = True,
         unit: str = UNIT_ITEMS,
         current_title: str = "",
-        shown_as: object | None = None,
+        shown_as: TaskLike | None = None,
         quiet: bool = False,
         parent: QObject | None = None,
     ) -> None:
@@ -251,6 +254,7 @@ class Task(QObject):
         elif self.state == TaskState.CANCELLED:
             self.cancelled.emit()
         else:
+            # FAILED carries the exception run_in_worker caught; the signal types it object
             self.error = value  # type: ignore[assignment]
             self.failed.emit(value)
         self.ended.emit()
@@ -303,7 +307,7 @@ class TaskRunner(QObject):
         visible: bool = True,
         unit: str = UNIT_ITEMS,
         current_title: str = "",
-        shown_as: object | None = None,
+        shown_as: TaskLike | None = None,
         quiet: bool = False,
     ) -> Task:
         """Queue ``work(progress, cancel)`` on ``lane``.

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from app.cli import main
 from app.core.catalog.store import Catalog
@@ -245,3 +246,20 @@ def test_download_from_the_card_gives_the_command_lines_file_and_catalog_row(
     assert gui_file.read_bytes() == data
     assert _normal(job().result, by_gui.root) == _normal(cli_result, by_cli.root)
     assert catalog_contents(by_gui) == cli_catalog
+
+
+def test_verify_of_a_file_gone_meanwhile_says_so_and_leaves_the_catalog(
+    tmp_path, monkeypatch, make_window, qtbot
+) -> None:
+    side, _ = cataloged_then_tampered(tmp_path / "a", monkeypatch)
+    window = started(make_window, qtbot)
+    before = catalog_contents(side)
+    window.show_panel(window.PANEL_LIBRARY)
+    assert window.library.select_where(lambda r: r.name == "kept.safetensors")
+    side.library_vae.unlink()  # after the window listed it
+    window.library.buttons["verify"].click()
+    wait_idle(qtbot, window)
+    assert window.presenter.history[-1] == ("user", "file is gone")
+    assert catalog_contents(side) == before
+    for box in window.findChildren(QMessageBox):
+        box.close()

@@ -1,10 +1,12 @@
-"""The launch's ``ldd``: spawned without ``subprocess``, same answer, never left behind, kept."""
+"""The launch before the first frame: ldd without subprocess (same answer, kept), fonts aside."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,6 +15,8 @@ import pytest
 from app.gui import ldd_memo
 from app.gui.launch import EarlyLdd, _Child
 from app.gui.system_libraries import check_platform_libraries, qt_plugin_dir, run_ldd
+
+ROOT = Path(__file__).resolve().parents[2]
 
 linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux") or shutil.which("ldd") is None,
@@ -128,3 +132,23 @@ def test_a_changed_library_path_or_loader_cache_asks_ldd_again(tmp_path, monkeyp
     loader_cache.write_bytes(b"a rewritten loader cache")  # what ldconfig does on a change
     monkeypatch.setattr(ldd_memo, "LOADER_CACHE", loader_cache)
     assert ldd_memo.recall(plugin, memo) is None
+
+
+FONTS_PROBE = r"""
+import json
+import app.gui.launch as launch
+app = launch.create_application()
+started = launch._font_loader is not None and launch._font_loader.name == "fonts"
+launch.wait_for_fonts()
+print(json.dumps({"started": started, "done": not launch._font_loader.is_alive()}))
+"""
+
+
+def test_the_first_application_reads_the_fonts_on_a_thread_of_its_own(tmp_path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", VAE_MANAGER_HOME=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-c", FONTS_PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"started": True, "done": True}

@@ -143,3 +143,27 @@ def test_a_window_never_painted_still_loads_its_catalog(qtbot) -> None:
     wait_for(qtbot, lambda: window._services_ is not None and window.state.installs_known)
     wait_idle(qtbot, window)
     window.close()
+
+
+def test_a_shown_window_still_waiting_for_its_paint_is_not_filled_in_early(qtbot) -> None:
+    from app.gui.main_window import window as window_module
+
+    window = MainWindow(WindowOptions(search_roots=[], auto_start=False))
+    qtbot.addWidget(window)
+    window.show()  # mapped and painted only once the event loop runs
+    window._on_unpainted_timeout()  # the fallback's first check, as on a loaded machine
+    assert window._services_ is None and not window._painted  # it waits for the paint
+    window._on_unpainted_timeout(window_module.START_UNPAINTED_WAIT_MS)  # never painted
+    assert window._painted
+    wait_for(qtbot, lambda: window._services_ is not None)
+    window.close()
+
+
+def test_a_minimized_window_is_filled_in_at_the_first_check(qtbot) -> None:
+    window = MainWindow(WindowOptions(search_roots=[], auto_start=False))
+    qtbot.addWidget(window)
+    window.showMinimized()
+    window._on_unpainted_timeout()
+    assert window._painted  # minimized: no paint is coming
+    wait_for(qtbot, lambda: window._services_ is not None)
+    window.close()

@@ -24,6 +24,7 @@ from app.gui.import_task import ImportRequest, ImportTasks
 from app.gui.tasks import Task
 
 if TYPE_CHECKING:
+    from app.core.library.records import ImportOutcome
     from app.core.tasks import CancelToken, ProgressCallback
     from app.gui.main_window.window import MainWindow
 
@@ -139,7 +140,7 @@ class DropHandler(QObject):
         self.import_started.emit(task)
         return task
 
-    def _on_imports_finished(self, task: Task, outcomes: list) -> None:
+    def _on_imports_finished(self, task: Task, outcomes: list[ImportOutcome]) -> None:
         # Also after a cancel: the files imported before it are in the library now.
         # One reload and no hash pass: the import cataloged each new file with the
         # hashes it computed while copying, so nothing it added is pending.

@@ -9,7 +9,7 @@ submitted before then, so none is missed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDockWidget
@@ -32,7 +32,7 @@ def build_tasks_dock(window: MainWindow) -> TasksDock:
     """Add the dock (hidden) and the summary to ``window``, wired to its runner and menu."""
     from PySide6.QtCore import Qt
 
-    from app.gui.panels.task_panel import TaskIndicator, TaskLike, TaskPanel
+    from app.gui.panels.task_panel import TaskIndicator, TaskPanel
 
     runner = window.runner
     panel = TaskPanel(runner)
@@ -52,5 +52,5 @@ def build_tasks_dock(window: MainWindow) -> TasksDock:
     dock.visibilityChanged.connect(tasks_action.setChecked)
     for task in runner.tasks:  # submitted before the dock existed
         if task.visible and task.active:
-            panel.add(cast(TaskLike, task.shown_as or task))
+            panel.add(task.shown_as or task)
     return TasksDock(dock, panel, indicator)

@@ -63,7 +63,7 @@ class LibraryActions(QObject):
         path = _present(row)
 
         def work(progress: TaskProgress, cancel: CancelToken) -> VerifyResult:
-            from app.core.catalog.verify import verify_paths
+            from app.core.catalog.verify import Outcome, verify_paths
             from app.gui.state import load_app_registry, open_catalog
 
             with open_catalog() as catalog:
@@ -71,6 +71,8 @@ class LibraryActions(QObject):
                     [path], load_app_registry(), catalog=catalog, expand_folders=False,
                     progress_for=lambda _name: progress, cancel=cancel,
                 )  # fmt: skip
+            if result.validation in tuple(Outcome):  # gone, unreadable: no verdict to show
+                raise UserError(result.message)
             return result
 
         def done(result: VerifyResult) -> None:

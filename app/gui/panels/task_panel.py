@@ -9,7 +9,7 @@ counted in bytes says how far it is, how fast and how long is left.
 
 from __future__ import annotations
 
-from typing import Protocol, cast
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
@@ -34,8 +34,11 @@ LINGER_MS = 4000
 class TaskLike(Protocol):
     """What the panel needs from a task: :class:`Task` and download items both fit."""
 
-    title: str
-    detail: str
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def detail(self) -> str: ...
 
     @property
     def state(self) -> TaskState: ...
@@ -264,7 +267,7 @@ class TaskPanel(QWidget):
 
     def _on_runner_task_added(self, task: Task) -> None:
         if task.visible:  # a task with a row of its own (a download's item) shows that row
-            self.add(cast(TaskLike, task.shown_as or task))
+            self.add(task.shown_as or task)
 
 
 class TaskIndicator(QWidget):
