@@ -22,12 +22,13 @@ from app.cli_commands.common import (
 from app.cli_output import human_size, print_fields, print_json, print_table, progress_printer
 
 if TYPE_CHECKING:
+    from app.core.catalog.records import DuplicateGroup
     from app.core.catalog.store import Catalog
     from app.core.catalog.verify import VerifyResult
     from app.core.identify import OtherNames
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register this module's commands."""
     cmd = commands.add_parser("inspect", help="what a model file is, its hashes and verdict")
     cmd.add_argument("path", type=Path)
@@ -152,7 +153,7 @@ def list_command(args: argparse.Namespace) -> int:
     """Catalog entries with their locations, or only the duplicate copies."""
     with catalog() as store:
         if args.duplicates:
-            return _print_duplicates([g.to_json() for g in store.duplicates()], args.json)
+            return _print_duplicates(store.duplicates(), args.json)
         entries = list(store.entries())
     if args.json:
         print_json([e.to_json() for e in entries])
@@ -172,14 +173,14 @@ def list_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_duplicates(groups: list[dict], as_json: bool) -> int:
+def _print_duplicates(groups: list[DuplicateGroup], as_json: bool) -> int:
     if as_json:
-        print_json(groups)
+        print_json([g.to_json() for g in groups])
     elif not groups:
         print("no duplicate copies")
     for group in [] if as_json else groups:
-        print(f"{group['sha256'][:10]}  wastes {human_size(group['wasted_bytes'])}")
-        for path in group["paths"]:
+        print(f"{group.sha256[:10]}  wastes {human_size(group.wasted_bytes)}")
+        for path in group.paths:
             print(f"    {path}")
     return EXIT_OK
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # the downloads package loads when the command runs
     from app.core.downloads.records import DownloadProgress
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the download command."""
     cmd = commands.add_parser(
         "download", help="download an official VAE (id from `known`) or an https URL"

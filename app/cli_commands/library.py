@@ -9,7 +9,7 @@ from app.cli_commands.common import EXIT_FAILED_CHECK, EXIT_OK, add_json, catalo
 from app.cli_output import human_size, print_fields, print_json, progress_printer
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register this module's commands."""
     cmd = commands.add_parser(
         "import", help="file VAEs and checkpoints into the library (folders recursively)"
@@ -77,12 +77,13 @@ def library_command(args: argparse.Namespace) -> int:
         return _move(args)
     from app.core.library import library_info
 
-    info = library_info().to_json()
+    library = library_info()
+    info = library.to_json()
     if args.json:
         print_json(info)
         return EXIT_OK
-    for key in ("vae_bytes", "checkpoint_bytes"):
-        info[key] = human_size(info[key])  # type: ignore[arg-type]
+    info["vae_bytes"] = human_size(library.vae_bytes)
+    info["checkpoint_bytes"] = human_size(library.checkpoint_bytes)
     print_fields(info)
     if info["moving_from"]:
         print(f"unfinished move from {info['moving_from']}: run `library move {info['root']}`")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the installs package walks disks: import it when a command 
     from app.core.linking.plan import PlanEntry
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register this module's commands."""
     cmd = commands.add_parser("installs", help="the UI installs found on this computer")
     cmd.add_argument(

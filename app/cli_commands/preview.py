@@ -14,7 +14,7 @@ from app.cli_output import print_fields, print_json, progress_printer
 from app.core.errors import UserError
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the preview command."""
     cmd = commands.add_parser("preview", help="decode a sample latent with a VAE")
     cmd.add_argument(

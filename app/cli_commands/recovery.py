@@ -9,7 +9,7 @@ from app.cli_commands.common import EXIT_OK, add_json, app_state
 from app.cli_output import print_json
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``catalog restore`` and ``catalog rebuild``."""
     group = commands.add_parser("catalog", help="restore or rebuild a damaged catalog")
     actions = group.add_subparsers(dest="catalog_action", metavar="ACTION", required=True)

@@ -13,7 +13,7 @@ from app.core.errors import UserError
 HOW_CHOICES = ("sidecar", "metadata", "both")
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register this module's commands."""
     cmd = commands.add_parser(
         "set-default",

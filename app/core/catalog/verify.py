@@ -101,7 +101,7 @@ class VerifyResult:
             "sha256": self.sha256,
             "hash_source": self.hash_source,
             "message": self.message,
-            "problems": list(self.problem_codes),
+            "problem_codes": list(self.problem_codes),
             "catalog": None if self.catalog is None else str(self.catalog),
             "cataloged_sha256": self.cataloged_sha256,
         }
@@ -214,8 +214,15 @@ def _update_catalog(
     if report.hashes is None or stat is None:
         return CatalogUpdate.LEFT_AS_IS, entry.sha256
     change = _change(entry, report)
-    _record(catalog, path, report, stat)
+    if change != CatalogUpdate.SAME or not _recorded_as_is(catalog, path, report, stat):
+        _record(catalog, path, report, stat)
     return change, entry.sha256
+
+
+def _recorded_as_is(catalog: Catalog, path: Path, report: FileReport, stat: StatKey) -> bool:
+    """Whether the catalog holds these hashes at this size and mtime: no write to make."""
+    cached = catalog.cached_hashes_for(path, stat.size, stat.mtime_ns)
+    return cached is not None and report.hashes is not None and cached == report.hashes
 
 
 def _change(entry: CatalogEntry, report: FileReport) -> CatalogUpdate:
@@ -248,7 +255,9 @@ def _record(catalog: Catalog, path: Path, report: FileReport, stat: StatKey) -> 
             "UPDATE locations SET file_id = ?, st_dev = ?, st_ino = ?, nlink = ?, size = ?, "
             "mtime_ns = ?, inspection = NULL, validation = NULL, validation_message = NULL, "
             "error = NULL, missing = 0 "
-            "WHERE path = ? OR real_path = ? OR (missing = 0 AND st_dev = ? AND st_ino = ?)",
+            # An inode number of 0 (FAT, some network shares) names no file: paths only.
+            "WHERE path = ? OR real_path = ? OR (missing = 0 AND st_dev = ? AND st_ino = ? "
+            "AND st_ino != 0)",
             (
                 file_id, stat.dev, stat.ino, stat.nlink, stat.size, stat.mtime_ns,
                 path_to_db(os.path.abspath(path)), path_to_db(os.path.realpath(path)),

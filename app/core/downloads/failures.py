@@ -105,7 +105,7 @@ def backoff_delay(
     """How long to wait before retry number ``failures`` (1-based)."""
     if retry_after is not None:
         return min(retry_after, retry_after_cap)
-    return min(cap, base * 2 ** (failures - 1))
+    return min(cap, base * 2.0 ** (failures - 1))
 
 
 class RetryBudget:

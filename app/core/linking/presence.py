@@ -12,7 +12,7 @@ the source's exact size.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +67,7 @@ def find_same(
     return None
 
 
-def _listed_files(read: ReadFolder):
+def _listed_files(read: ReadFolder) -> Iterator[tuple[Path, os.stat_result]]:
     """(path, stat) of each regular file under ``read.path`` whose name the UI lists."""
     seen: set[tuple[int, int]] = set()
     stack: list[tuple[Path, int]] = [(read.path, 0)]
