@@ -71,7 +71,10 @@ def addnet_of(path: Path) -> str | None:
         if start is None:
             return None
         f.seek(start)
-        return hashlib.file_digest(f, "sha256").hexdigest()
+        size = os.fstat(f.fileno()).st_size - start
+        with DigestSet(blake3=False, threaded=size > BLOCK_SIZE) as digests:
+            feed_file(digests, f, size, block_size=BLOCK_SIZE)
+            return digests.result().sha256
 
 
 def _addnet_start(first_bytes: bytes, size: int) -> int | None:
@@ -104,10 +107,9 @@ def hash_file(
     with open_regular(path, buffering=0) as f:
         size = os.fstat(f.fileno()).st_size
         _advise_sequential(f.fileno())
-        # Small files are digested on this thread: a worker costs more than it saves.
-        digests = DigestSet(blake3=blake3, threaded=size > block_size)
         wanted = addnet if Path(path).suffix.lower() == ".safetensors" else False
-        try:
+        # Small files are digested on this thread: a worker costs more than it saves.
+        with DigestSet(blake3=blake3, threaded=size > block_size) as digests:
             feed_file(
                 digests,
                 f,
@@ -119,8 +121,6 @@ def hash_file(
                 first_block=_addnet_starter(digests, f, size, wanted),
             )
             return digests.result()
-        finally:
-            digests.close()
 
 
 def _advise_sequential(fd: int) -> None:

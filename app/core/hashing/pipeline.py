@@ -129,7 +129,8 @@ class DigestSet:
     worker too; otherwise it runs on the feeding thread, which is best for a
     reader that only reads (one BLAKE3 thread at ~2.9 GB/s outruns SHA-256 at
     ~1.5 GB/s). Workers start on the first block and are joined by :meth:`close`
-    or :meth:`result`; feeding after :meth:`close` starts new ones.
+    or :meth:`result` (or on leaving a ``with`` block); feeding after
+    :meth:`close` starts new ones.
     """
 
     def __init__(
@@ -150,9 +151,15 @@ class DigestSet:
         self._blake3 = Blake3() if blake3 else None
         self._autov1 = hashlib.sha256()
         self._tail: tuple[int, _Hash] | None = None
-        self._feeders: list[BlockFeeder] = []
+        self._feeders: list[BlockFeeder] = []  # SHA-256's, then the tail's, then BLAKE3's
         self._running = False
         self._reserved = False
+
+    def __enter__(self) -> DigestSet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()  # on success, error and cancellation alike: no worker outlives the set
 
     @property
     def ring_size(self) -> int:
@@ -166,7 +173,7 @@ class DigestSet:
         self._tail = (start, hashlib.sha256())
         if self._running:
             feeder = self._feeder(self._tail[1].update)
-            self._feeders.append(feeder)
+            self._feeders.insert(1, feeder)  # the order feed() hands blocks out in
             if self._reserved:
                 feeder.reserve()  # the slot the pending feed() will use
 

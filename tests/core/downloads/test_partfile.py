@@ -37,8 +37,8 @@ def _started(target: Path) -> PartFile:
     return part
 
 
-def test_a_part_is_the_publish_modules_temp_and_its_hasher_the_one_engine(tmp_path) -> None:
-    part = _started(tmp_path / "vae.bin")
+def test_a_part_is_the_publish_modules_temp_and_its_hasher_the_one_engine(dest) -> None:
+    part = _started(dest / "vae.bin")
     assert isinstance(part, OwnedTemp) and isinstance(part.hasher, DigestSet)
     assert isinstance(part.hasher, StreamHasher)
     assert part.path.name == "vae.bin.part" and part.identity == recorded(part.path)
@@ -47,33 +47,33 @@ def test_a_part_is_the_publish_modules_temp_and_its_hasher_the_one_engine(tmp_pa
 
 
 def test_a_finished_part_is_fsynced_and_published_without_replacing(
-    tmp_path, monkeypatch: pytest.MonkeyPatch
+    dest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     synced: list[int] = []
     real_fsync = os.fsync
     monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
-    part = _started(tmp_path / "vae.bin")
+    part = _started(dest / "vae.bin")
     part.write(DATA)
     fd = part.fd
     part.finish()
-    assert synced == [fd] and part.fd is None
-    user = tmp_path / "vae.bin"
+    assert synced[-1] == fd and part.fd is None  # the journal entries are fsynced too
+    user = dest / "vae.bin"
     user.write_bytes(b"the user's file")
     with pytest.raises(FileExistsError):
         part.publish()
     assert user.read_bytes() == b"the user's file"
     assert is_ours(part.path, part.identity) and part.meta_path.exists()
-    placed = part.publish(tmp_path / "vae (1).bin")
+    placed = part.publish(dest / "vae (1).bin")
     assert placed.read_bytes() == DATA
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["vae (1).bin", "vae.bin"]
+    assert sorted(p.name for p in dest.iterdir()) == ["vae (1).bin", "vae.bin"]
     assert recorded(part.path) is None and part.identity is None
 
 
-def test_a_resumed_part_continues_the_digests_of_one_pass(tmp_path) -> None:
-    first = _started(tmp_path / "vae.bin")
+def test_a_resumed_part_continues_the_digests_of_one_pass(dest) -> None:
+    first = _started(dest / "vae.bin")
     first.write(DATA[: MIB + 500])  # stops inside the AutoV1 window
     first.close()
-    again = PartFile(tmp_path / "vae.bin")
+    again = PartFile(dest / "vae.bin")
     assert again.load_existing() == MIB + 500 == again.size
     assert again.validator == VALIDATOR
     again.write(DATA[MIB + 500 :])
@@ -87,9 +87,9 @@ def test_a_resumed_part_continues_the_digests_of_one_pass(tmp_path) -> None:
 
 
 def test_a_failed_write_cuts_the_part_back_to_what_was_hashed(
-    tmp_path, monkeypatch: pytest.MonkeyPatch
+    dest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    part = _started(tmp_path / "vae.bin")
+    part = _started(dest / "vae.bin")
     part.write(DATA[:MIB])
     real_write = os.write
 
@@ -111,11 +111,11 @@ def test_a_failed_write_cuts_the_part_back_to_what_was_hashed(
     assert part.path.read_bytes() == DATA
 
 
-def test_a_file_that_took_the_parts_place_is_never_written_nor_removed(tmp_path) -> None:
-    part = _started(tmp_path / "vae.bin")
+def test_a_file_that_took_the_parts_place_is_never_written_nor_removed(dest) -> None:
+    part = _started(dest / "vae.bin")
     part.write(DATA[:1000])
     part.close()
-    other = tmp_path / "other"
+    other = dest / "other"
     other.write_bytes(b"someone else's")
     os.replace(other, part.path)
     with pytest.raises(UserError, match="was replaced by another file"):

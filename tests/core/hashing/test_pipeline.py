@@ -131,6 +131,22 @@ def test_the_tail_digest_covers_the_bytes_from_its_offset_on() -> None:
     late.close()
 
 
+@pytest.mark.parametrize("blake3_thread", [False, True])
+def test_a_tail_added_after_the_first_reservation_is_fed_like_one_added_before(
+    blake3_thread: bool,
+) -> None:
+    """hash_file adds the addnet digest once it has read the first block into a reserved slot."""
+    data = random.Random(7).randbytes(MIB + 3)
+    with DigestSet(blake3_thread=blake3_thread, slots=2) as digests:
+        digests.reserve()
+        digests.add_tail(1000)
+        digests.feed(memoryview(data[:65536]))
+        digests.update(data[65536:])
+        result = digests.result()
+    assert result.addnet == hashlib.sha256(data[1000:]).hexdigest()
+    assert (result.sha256, result.blake3, result.autov1) == _expected(data)
+
+
 def test_feeding_without_a_reservation_is_refused() -> None:
     digests = DigestSet()
     with pytest.raises(RuntimeError, match="without reserve"):
