@@ -12,8 +12,11 @@ torch.inference_mode. Each engine runs in its own subprocess so its memory is it
 Time is the median of --repeats decodes after --warmup decodes. Ratios are ours /
 diffusers: below 1.0 means ours is faster or leaner. On CPU the process CPU time
 is printed too: on a machine shared with other jobs it is the steadier figure.
+--rounds N spawns both sides N times, alternating which goes first, and ends with
+each ratio's min / median / max over the rounds and the load average seen.
 
     python benchmarks/decode.py                      # CPU (and CUDA if present), 64x64
+    python benchmarks/decode.py --device cpu --rounds 5
     python benchmarks/decode.py --device cuda --sizes 64 128 --repeats 10
 """
 
@@ -51,8 +54,14 @@ def main() -> int:
         for device in devices:
             dtype = args.dtype or ("fp32" if device == "cpu" else _gpu_dtype())
             for size in args.sizes:
-                results = {e: _spawn(e, device, dtype, size, weights, args) for e in ENGINES}
-                _print_row(device, dtype, size, results)
+                rounds = []
+                for index in range(args.rounds):
+                    order = ENGINES if index % 2 == 0 else ENGINES[::-1]
+                    results = {e: _spawn(e, device, dtype, size, weights, args) for e in order}
+                    _print_row(device, dtype, size, results)
+                    rounds.append((results, os.getloadavg()[0]))
+                if args.rounds > 1:
+                    _print_summary(device, rounds)
                 for variant in ("ours-nchw", "ours-nhwc") if args.layouts else ():
                     extra = _spawn(variant, device, dtype, size, weights, args)
                     _print_row(
@@ -72,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--sizes", type=int, nargs="+", default=[64], help="latent sides")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=1, help="alternating rounds of both sides")
     parser.add_argument("--worker", choices=(*LAYOUTS, "diffusers"), help=argparse.SUPPRESS)
     parser.add_argument(
         "--layouts", action="store_true", help="also time ours in NCHW and NHWC explicitly"
@@ -233,6 +243,26 @@ def _print_row(device: str, dtype: str, size: int, results: dict, name: str = "o
         f"memory {ours['peak_mb'] / max(ref['peak_mb'], 1e-9):.2f}x"
         + (f", cpu-time {ours['cpu_seconds'] / ref['cpu_seconds']:.2f}x" if device == "cpu" else "")
         + ("" if ours["finite"] and ref["finite"] else "  (NON-FINITE OUTPUT)"),
+        flush=True,
+    )
+
+
+def _print_summary(device: str, rounds: list[tuple[dict, float]]) -> None:
+    """min / median / max of each ratio over the rounds, with the load average seen."""
+    ratios = {"time": "seconds", "memory": "peak_mb"}
+    if device == "cpu":
+        ratios["cpu-time"] = "cpu_seconds"
+    parts = []
+    for label, field in ratios.items():
+        values = sorted(r["ours"][field] / max(r["diffusers"][field], 1e-9) for r, _ in rounds)
+        parts.append(
+            f"{label} {values[0]:.2f} / {statistics.median(values):.2f} / {values[-1]:.2f}"
+        )
+    loads = [load for _, load in rounds]
+    print(
+        f"{len(rounds)} rounds, ratio min / median / max: "
+        + ", ".join(parts)
+        + f" (load average {min(loads):.1f}-{max(loads):.1f})",
         flush=True,
     )
 

@@ -88,7 +88,7 @@ def available_ram(meminfo: Path = Path("/proc/meminfo")) -> int:
     except OSError:
         pass
     try:
-        import psutil  # type: ignore[import-not-found]  # optional, never required
+        import psutil  # optional, never required (pyproject: no stubs needed)
 
         return int(psutil.virtual_memory().available)
     except ImportError:

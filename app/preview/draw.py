@@ -58,7 +58,7 @@ def line(canvas: np.ndarray, x0: int, y0: int, x1: int, y1: int, colour: Colour)
 def text(canvas: np.ndarray, x: int, y: int, message: str, size: int, colour: Colour) -> int:
     """Draw one line of anti-aliased text, top-left at (x, y); returns its height in pixels."""
     font = _font(size)
-    left, top, right, bottom = font.getbbox(message, anchor="lt")
+    left, top, right, bottom = (round(v) for v in font.getbbox(message, anchor="lt"))
     coverage = Image.new("L", (max(right - left, 1), max(bottom - top, 1)), 0)
     ImageDraw.Draw(coverage).text((-left, -top), message, fill=255, font=font, anchor="lt")
     blend(canvas, x, y, np.asarray(coverage, dtype=np.int32), colour)

@@ -3,10 +3,12 @@
 The peak is a few live copies of the largest activation: in the decoder, the
 full-resolution map right after the last upsample (256 channels on real SD
 VAEs); in the encoder, the first level's map. Measured peaks, as multiples of
-that map: 3.65x on CPU (fp32, ch=128, 64x64 latent: 935 MB over a 256 MiB map)
-and 3.5x on an H100 (bf16, ch=128, 256x256 latent: 7.2 GiB over a 2 GiB map).
-``LIVE_COPIES`` adds a margin on top. Attention runs through SDPA, which never
-builds the (h*w)^2 score matrix, so it adds only O(h*w*C).
+that map: 2.05x on CPU (fp32 NHWC, ch=128, 64x64 latent: 520-540 MB over a
+256 MiB map; the blocks free their inputs early, app/preview/layers.py); before
+that 3.65x on CPU and 3.5x on an H100 (bf16, ch=128, 256x256 latent: 7.2 GiB
+over a 2 GiB map). The GPU figure has not been measured again since, so
+``LIVE_COPIES`` keeps its margin over the old one. Attention runs through SDPA,
+which never builds the (h*w)^2 score matrix, so it adds only O(h*w*C).
 """
 
 from __future__ import annotations

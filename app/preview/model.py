@@ -7,12 +7,73 @@ and diffusers files are renamed to it by :mod:`app.preview.keys`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import torch
-import torch.nn.functional as F  # noqa: N812 - the usual torch alias
 from torch import nn
 
 from app.preview.arch import VaeConfig
-from app.preview.layers import AttnBlock, Downsample, Normalize, ResnetBlock, Upsample
+from app.preview.layers import (
+    AttnBlock,
+    Downsample,
+    Handed,
+    Normalize,
+    ResnetBlock,
+    Upsample,
+    norm_silu,
+    take,
+)
+
+
+def run_handing_over(steps: Iterator[nn.Module], x: torch.Tensor) -> torch.Tensor:
+    """Run ``steps`` in order, handing each its input (see :func:`app.preview.layers.take`).
+
+    Nothing but the running step holds the activation, so a step can free it as
+    soon as it is used up (``x`` must be the caller's only reference: pass a
+    fresh tensor).
+    """
+    box = [x]
+    del x
+    for step in steps:
+        box.append(step(box))
+    return box.pop()
+
+
+Twin = Callable[[nn.Module], nn.Module]  # a module -> the same module in float32
+
+
+def finite(x: torch.Tensor) -> bool:
+    """Whether every value is finite, without a full-size temporary.
+
+    A float32 sum is finite exactly when every term is (inf and NaN propagate,
+    and half-precision values cannot overflow a float32 sum).
+    """
+    return bool(torch.isfinite(x.sum(dtype=torch.float32)))
+
+
+def run_upcasting(stages: list[nn.Module], x: torch.Tensor, twin: Twin) -> tuple[torch.Tensor, int]:
+    """Run ``stages`` in ``x``'s precision until one overflows, then that one and the rest in fp32.
+
+    Returns the output and the index of the first stage that ran in fp32
+    (``len(stages)`` when none did). Inputs are not handed over: a stage whose
+    output is not finite is redone from its (finite) input.
+    """
+    first_fp32 = len(stages)
+    for index, stage in enumerate(stages):
+        if index < first_fp32:
+            out = _apply(stage, x)
+            if finite(out):
+                x = out
+                continue
+            del out
+            first_fp32 = index
+        x = _apply(twin(stage), x.float())
+    return x, first_fp32
+
+
+def _apply(stage: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """A stage on an input it must not change (GroupNorm stages carry the SiLU after them)."""
+    return norm_silu(stage, x) if isinstance(stage, nn.GroupNorm) else stage(x)
 
 
 class _Level(nn.Module):
@@ -32,8 +93,13 @@ class _Mid(nn.Module):
         self.attn_1 = AttnBlock(channels)
         self.block_2 = ResnetBlock(channels, channels)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.block_2(self.attn_1(self.block_1(x)))
+    def forward(self, x: Handed) -> torch.Tensor:
+        """The three steps, handing the activation over between them."""
+        return run_handing_over(self.steps(), take(x))
+
+    def steps(self) -> Iterator[nn.Module]:
+        """The modules in the order they run."""
+        yield from (self.block_1, self.attn_1, self.block_2)
 
 
 class Encoder(nn.Module):
@@ -59,14 +125,18 @@ class Encoder(nn.Module):
         self.conv_out = nn.Conv2d(block_in, 2 * config.z_channels, 3, padding=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.conv_in(x)
+        """Image to moments; the image itself is never written to."""
+        h = run_handing_over(self.steps(), self.conv_in(x))
+        h = norm_silu(self.norm_out, h)
+        return self.conv_out(h)
+
+    def steps(self) -> Iterator[nn.Module]:
+        """The modules between ``conv_in`` and ``norm_out``, in the order they run."""
         for level in self.down:
-            for block in level.block:
-                h = block(h)
+            yield from level.block
             if hasattr(level, "downsample"):
-                h = level.downsample(h)
-        h = self.mid(h)
-        return self.conv_out(F.silu(self.norm_out(h), inplace=True))
+                yield level.downsample
+        yield from self.mid.steps()
 
 
 class Decoder(nn.Module):
@@ -93,13 +163,22 @@ class Decoder(nn.Module):
         self.conv_out = nn.Conv2d(block_in, config.image_channels, 3, padding=1)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        h = self.mid(self.conv_in(z))
+        """Latent to image; the latent itself is never written to."""
+        h = run_handing_over(self.steps(), self.conv_in(z))
+        h = norm_silu(self.norm_out, h)
+        return self.conv_out(h)
+
+    def steps(self) -> Iterator[nn.Module]:
+        """The modules between ``conv_in`` and ``norm_out``, in the order they run."""
+        yield from self.mid.steps()
         for level in reversed(self.up):
-            for block in level.block:
-                h = block(h)
+            yield from level.block
             if hasattr(level, "upsample"):
-                h = level.upsample(h)
-        return self.conv_out(F.silu(self.norm_out(h), inplace=True))
+                yield level.upsample
+
+    def stages(self) -> list[nn.Module]:
+        """Every module in the order it runs (``norm_out`` stands for norm-then-SiLU)."""
+        return [self.conv_in, *self.steps(), self.norm_out, self.conv_out]
 
 
 class KLAutoencoder(nn.Module):
@@ -128,3 +207,8 @@ class KLAutoencoder(nn.Module):
         if self.config.has_quant_conv:
             latent = self.post_quant_conv(latent)
         return self.decoder(latent)
+
+    def decode_stages(self) -> list[nn.Module]:
+        """The decode as a list of modules run in turn (for :func:`run_upcasting`)."""
+        quant = [self.post_quant_conv] if self.config.has_quant_conv else []
+        return [*quant, *self.decoder.stages()]

@@ -179,11 +179,11 @@ def _source(
             progress=stages.sub(10, 40), cancel=stages.cancel,
         )  # fmt: skip
         return encoded.tensor, loaded.rgb, encoded, loaded.notes
-    latent, card, encoded = sample_latent(
+    latent, card, sampled = sample_latent(
         engine, engine.family, dtype=dtype, tile=request.tile,
         progress=stages.sub(10, 40), cancel=stages.cancel,
     )  # fmt: skip
-    return latent, card, encoded, ()
+    return latent, card, sampled, ()
 
 
 def _write_output(path: Path, image: np.ndarray) -> str:

@@ -20,16 +20,34 @@ def test_fp16_overflow_really_happens_in_a_plain_fp16_forward():
     assert not torch.isfinite(raw).all()
 
 
-def test_fp16_decode_falls_back_to_fp32_and_says_why():
+def test_fp16_decode_finishes_in_fp32_from_the_overflow_and_says_why():
     engine = VaeEngine(overflowing_sd(), CPU)
     z = latent()
     outcome = engine.decode(z, dtype=torch.float16, tile="off")
     assert outcome.fell_back and outcome.dtype == torch.float32
-    assert "fp16 decode produced NaN/Inf" in outcome.fallback_reason
-    assert "redone in fp32" in outcome.fallback_reason
+    assert "fp16 decode overflowed at decoder.mid.block_1" in outcome.fallback_reason
+    assert "from there on it ran in fp32" in outcome.fallback_reason
     assert torch.isfinite(outcome.tensor).all()
     direct = engine.decode(z, dtype=torch.float32, tile="off")
-    assert not direct.fell_back and torch.equal(outcome.tensor, direct.tensor)
+    assert not direct.fell_back  # conv_in ran in fp16 (60000 + x, rounded): close, not equal
+    assert float((outcome.tensor - direct.tensor).abs().max()) < 0.05
+
+
+def test_fp16_encode_is_redone_whole_in_fp32_and_says_why():
+    engine = VaeEngine(overflowing_sd(), CPU)
+    sd = overflowing_sd()
+    sd["encoder.conv_in.bias"] = torch.full_like(sd["encoder.conv_in.bias"], 60000.0)
+    sd["encoder.down.0.block.0.conv2.bias"] = torch.full_like(
+        sd["encoder.down.0.block.0.conv2.bias"], 60000.0
+    )
+    engine = VaeEngine(sd, CPU)
+    image = torch.rand(1, 3, 32, 32, generator=torch.Generator().manual_seed(3)) * 2 - 1
+    outcome = engine.encode(image, dtype=torch.float16, tile="off")
+    assert outcome.fell_back and outcome.dtype == torch.float32
+    assert "fp16 encode produced NaN/Inf" in outcome.fallback_reason
+    assert "redone in fp32" in outcome.fallback_reason
+    direct = engine.encode(image, dtype=torch.float32, tile="off")
+    assert torch.equal(outcome.tensor, direct.tensor)
 
 
 def test_no_fallback_when_fp16_is_fine(small_engine):

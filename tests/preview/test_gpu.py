@@ -60,12 +60,22 @@ def test_channels_last_matches_nchw_and_diffusers_in_fp32(exact_fp32):
         assert float((out - expected).abs().max()) < 1e-4
 
 
-def test_fp16_overflow_falls_back_to_bf16_on_gpu():
+def test_fp16_overflow_finishes_in_fp32_from_the_overflowing_stage_on_gpu():
     engine = VaeEngine(overflowing_sd(), CUDA)
     outcome = engine.decode(latent(), dtype=torch.float16)
-    assert outcome.fell_back and outcome.dtype == torch.bfloat16
-    assert "redone in bf16" in outcome.fallback_reason
+    assert outcome.fell_back and outcome.dtype == torch.float32
+    assert "overflowed at decoder.mid.block_1" in outcome.fallback_reason
     assert torch.isfinite(outcome.tensor).all()
+
+
+def test_cudnn_benchmark_and_compile_paths_decode_like_eager(small_sd, monkeypatch, tmp_path):
+    monkeypatch.setenv("VAE_MANAGER_COMPILE", "default")
+    monkeypatch.setenv("VAE_MANAGER_HOME", str(tmp_path))
+    z = latent(size=16)
+    compiled = VaeEngine(small_sd, CUDA).decode(z, dtype=torch.bfloat16, tile="off")
+    monkeypatch.delenv("VAE_MANAGER_COMPILE")
+    eager = VaeEngine(small_sd, CUDA).decode(z, dtype=torch.bfloat16, tile="off")
+    assert float((compiled.tensor - eager.tensor).abs().max()) < 0.05
 
 
 def test_tiled_decode_on_gpu_matches_cpu_tiling(small_sd):

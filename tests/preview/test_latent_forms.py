@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from app.core.errors import UserError
+from app.core.errors import OutOfMemory, UserError
 from app.preview.engines.wan import WAN21_STATS
 from app.preview.families import FLUX
 from app.preview.latent_forms import pack_2x2, unpack_2x2
@@ -181,8 +181,16 @@ def test_running_out_of_memory_is_a_user_error(monkeypatch):
         raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 9.00 GiB")
 
     monkeypatch.setattr(wan, "_run_once", exhausted)
-    with pytest.raises(UserError, match=r"ran out of memory for this Wan 2.1 decode"):
+    with pytest.raises(OutOfMemory, match=r"ran out of memory for this Wan 2.1 decode") as cpu:
         wan.decode(_z(1, 16, 1, 4, 4), dtype=torch.float32)
+    assert str(cpu.value).startswith("The computer ran out of memory")
+    assert "at 32x32 pixels; try a smaller latent" in str(cpu.value)
+    monkeypatch.setattr(wan, "device", torch.device("cuda"))  # what a CUDA engine says
+    with pytest.raises(OutOfMemory) as gpu:
+        wan.decode(_z(1, 16, 1, 4, 4), dtype=torch.float32)
+    assert str(gpu.value).startswith("The GPU (cuda) ran out of memory for this Wan 2.1 decode")
+    assert str(gpu.value).endswith("or the CPU (--device cpu).")
+    monkeypatch.setattr(wan, "device", CPU)
 
     def bug(*args, **kwargs):
         raise RuntimeError("mat1 and mat2 shapes cannot be multiplied")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import torch
 
-from app.core.errors import UserError
+from app.core.errors import OutOfMemory, UserError
 from app.core.inspection.vae_families import display_name
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 from app.preview.device import DTYPE_NAMES, fallback_dtype
@@ -79,7 +79,7 @@ class PreviewEngine(ABC):
         for key in sorted(weights):
             tensor = weights[key].detach().contiguous()
             digest.update(f"{key}:{tensor.dtype}:{tuple(tensor.shape)};".encode())
-            digest.update(tensor.reshape(-1).view(torch.uint8).numpy())
+            digest.update(tensor.reshape(-1).view(torch.uint8).numpy().data)
         return digest.hexdigest()
 
     def native_latent(self, latent: torch.Tensor, *, scaled: bool, name: str) -> torch.Tensor:
@@ -177,12 +177,27 @@ class PreviewEngine(ABC):
             oom = any(m in text for m in ("out of memory", "can't allocate", "not enough memory"))
             if not (isinstance(exc, torch.cuda.OutOfMemoryError) or oom):
                 raise
-            hint = " or tiling (--tile on)" if self.can_tile else ""
-            raise UserError(
-                f"The {self.device.type} ran out of memory for this {self.family_name} {kind} "
-                f"of a {tuple(x.shape)} input; try a smaller image or latent{hint}, or another "
-                "device."
-            ) from exc
+            failure = self._out_of_memory(kind, x)
+        if self.device.type == "cuda":  # outside the except: the traceback held the tensors
+            torch.cuda.empty_cache()
+        raise failure
+
+    def _out_of_memory(self, kind: str, x: torch.Tensor) -> OutOfMemory:
+        """The sentence: which device, what size, and the three ways to make it fit."""
+        height, width = int(x.shape[-2]), int(x.shape[-1])
+        if kind == DECODE:
+            height, width = height * self.downscale, width * self.downscale
+        what = "latent" if kind == DECODE else "image"
+        tiles = ", tiles (--tile on)" if self.can_tile else ""
+        if self.device.type == "cpu":
+            return OutOfMemory(
+                f"The computer ran out of memory for this {self.family_name} {kind} at "
+                f"{width}x{height} pixels; try a smaller {what}{tiles}, or close other programs."
+            )
+        return OutOfMemory(
+            f"The GPU ({self.device.type}) ran out of memory for this {self.family_name} {kind} "
+            f"at {width}x{height} pixels; try a smaller {what}{tiles}, or the CPU (--device cpu)."
+        )
 
     @abstractmethod
     def _run_once(

@@ -29,7 +29,7 @@ from torch import nn
 
 from app.core.errors import UserError
 from app.preview.engines.base import DECODE, PreviewEngine, run_module
-from app.preview.engines.diffusers_support import DiffusersEngine
+from app.preview.engines.diffusers_support import DiffusersEngine, autoencoder, config_int
 from app.preview.families import LatentFamily
 from app.preview.keys import check_keys
 
@@ -81,8 +81,8 @@ class StageAEngine(DiffusersEngine):
             sd,
             device,
             family=STAGE_A,
-            latent_channels=int(config["latent_channels"]),  # type: ignore[arg-type]
-            downscale=int(config["up_down_scale_factor"]) ** 2,  # type: ignore[operator]
+            latent_channels=config_int(config, "latent_channels"),
+            downscale=config_int(config, "up_down_scale_factor") ** 2,
             has_encoder=has_encoder,
             encoder_prefixes=("in_block", "down_"),
             drop=drop,
@@ -90,10 +90,10 @@ class StageAEngine(DiffusersEngine):
         self.scaling = STAGE_A_SCALING
 
     def decode_fn(self, model: nn.Module):
-        return lambda z: model.decode(z).sample * 2.0 - 1.0
+        return lambda z: autoencoder(model).decode(z).sample * 2.0 - 1.0
 
     def encode_fn(self, model: nn.Module):
-        return lambda x: model.encode((x + 1.0) / 2.0).latents
+        return lambda x: autoencoder(model).encode((x + 1.0) / 2.0).latents
 
 
 class Previewer(nn.Module):

@@ -23,7 +23,12 @@ import torch
 from torch import nn
 
 from app.core.errors import UserError
-from app.preview.engines.diffusers_support import DiffusersEngine, diffusers_class
+from app.preview.engines.diffusers_support import (
+    DiffusersEngine,
+    autoencoder,
+    config_int,
+    diffusers_class,
+)
 from app.preview.families import LatentFamily
 
 FAMILY = "dc-ae"
@@ -204,18 +209,20 @@ class DcaeEngine(DiffusersEngine):
     def __init__(self, weights: Mapping[str, torch.Tensor], device: torch.device) -> None:
         sd = to_diffusers_layout(weights)
         config = infer_config(sd)
-        stages = len(config["decoder_block_out_channels"])  # type: ignore[arg-type]
+        widths = config["decoder_block_out_channels"]
+        assert isinstance(widths, tuple)  # infer_config builds it
+        stages = len(widths)
         self._load(
             "AutoencoderDC",
             config,
             sd,
             device,
             family=FAMILY,
-            latent_channels=int(config["latent_channels"]),  # type: ignore[arg-type]
+            latent_channels=config_int(config, "latent_channels"),
             downscale=2 ** (stages - 1),
             has_encoder=any(k.startswith("encoder.") for k in sd),
         )
         self.scaling = SCALING
 
     def encode_fn(self, model: nn.Module):
-        return lambda x: model.encode(x).latent
+        return lambda x: autoencoder(model).encode(x).latent

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
+from typing import Any, Protocol, cast
 
 import torch
 from torch import nn
@@ -43,6 +44,31 @@ def diffusers_class(name: str, family: str) -> type[nn.Module]:
             f"installed diffusers {version} has none (pip install -U diffusers)."
         )
     return found
+
+
+class Autoencoder(Protocol):
+    """The two methods every diffusers autoencoder has; what they return differs by class."""
+
+    def encode(self, x: torch.Tensor, /) -> Any: ...
+
+    def decode(self, z: torch.Tensor, /) -> Any: ...
+
+
+def autoencoder(model: nn.Module) -> Autoencoder:
+    """``model`` as a diffusers autoencoder.
+
+    The classes are found by name at run time, so to a type checker ``model.decode`` is
+    whatever torch's ``Module.__getattr__`` says: a Tensor or a submodule.
+    """
+    return cast(Autoencoder, model)
+
+
+def config_int(config: Mapping[str, object], key: str, default: int | None = None) -> int:
+    """An integer field of a diffusers config this app inferred (a bug if it is not one)."""
+    value = config.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"diffusers config {key} is {value!r}, not an integer")
+    return value
 
 
 def build_model(
@@ -148,11 +174,11 @@ class DiffusersEngine(PreviewEngine):
 
     def decode_fn(self, model: nn.Module) -> Callable[[torch.Tensor], torch.Tensor]:
         """Native latent to image in [-1, 1] (diffusers' ``decode().sample`` by default)."""
-        return lambda z: model.decode(z).sample
+        return lambda z: autoencoder(model).decode(z).sample
 
     def encode_fn(self, model: nn.Module) -> Callable[[torch.Tensor], torch.Tensor]:
         """Image in [-1, 1] to the native latent (the posterior's mode by default)."""
-        return lambda x: model.encode(x).latent_dist.mode()
+        return lambda x: autoencoder(model).encode(x).latent_dist.mode()
 
     def _run_once(
         self,

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import torch
 
 from app.core.errors import UserError
-from app.preview.engines.diffusers_support import DiffusersEngine
+from app.preview.engines.diffusers_support import DiffusersEngine, config_int
 from app.preview.families import LatentFamily
 
 FAMILY = "hunyuan-image-2.1"
@@ -130,8 +130,8 @@ class HunyuanImageEngine(DiffusersEngine):
             sd,
             device,
             family=FAMILY,
-            latent_channels=int(config["latent_channels"]),  # type: ignore[arg-type]
-            downscale=int(config["spatial_compression_ratio"]),  # type: ignore[arg-type]
+            latent_channels=config_int(config, "latent_channels"),
+            downscale=config_int(config, "spatial_compression_ratio"),
             has_encoder="encoder.conv_in.weight" in sd,
         )
         self.scaling = SCALING

@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from app.core.errors import UserError
-from app.preview.engines.diffusers_support import DiffusersEngine
+from app.preview.engines.diffusers_support import DiffusersEngine, autoencoder, config_int
 from app.preview.families import LatentFamily
 from app.preview.latent_forms import as_video_latent, refuse_channels
 
@@ -132,8 +132,8 @@ class HunyuanRefinerEngine(DiffusersEngine):
             sd,
             device,
             family=FAMILY,
-            latent_channels=int(config["latent_channels"]),  # type: ignore[arg-type]
-            downscale=int(config["spatial_compression_ratio"]),  # type: ignore[arg-type]
+            latent_channels=config_int(config, "latent_channels"),
+            downscale=config_int(config, "spatial_compression_ratio"),
             has_encoder="encoder.conv_in.conv.weight" in sd,
         )
         self.scaling = SCALING
@@ -158,7 +158,7 @@ class HunyuanRefinerEngine(DiffusersEngine):
         return self.unscale(latent) if scaled else latent
 
     def decode_fn(self, model: nn.Module):
-        return lambda z: model.decode(z).sample[:, :, 0]
+        return lambda z: autoencoder(model).decode(z).sample[:, :, 0]
 
     def encode_fn(self, model: nn.Module):
-        return lambda x: model.encode(x.unsqueeze(2)).latent_dist.mode()
+        return lambda x: autoencoder(model).encode(x.unsqueeze(2)).latent_dist.mode()

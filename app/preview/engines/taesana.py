@@ -163,9 +163,11 @@ class TaesanaEngine(PreviewEngine):
     ) -> tuple[torch.Tensor, bool]:
         model = self.model(dtype)
         if kind == DECODE:
-            fn = lambda z: model.decoder(z) * 2 - 1  # noqa: E731  # [0, 1] out to [-1, 1]
+            decoder = model.decoder
+            assert isinstance(decoder, nn.Module)
+            fn = lambda z: decoder(z) * 2 - 1  # noqa: E731  # [0, 1] out to [-1, 1]
         else:
             encoder = model.encoder
-            assert encoder is not None  # encode() refuses files without one before this
+            assert isinstance(encoder, nn.Module)  # encode() refuses files without one first
             fn = lambda im: encoder((im + 1) / 2)  # noqa: E731  # [-1, 1] in to [0, 1]
         return run_module(fn, x, self.device, dtype, progress), False

@@ -27,7 +27,12 @@ import torch
 from torch import nn
 
 from app.core.errors import UserError
-from app.preview.engines.diffusers_support import DiffusersEngine, build_model, diffusers_class
+from app.preview.engines.diffusers_support import (
+    DiffusersEngine,
+    autoencoder,
+    build_model,
+    diffusers_class,
+)
 from app.preview.families import LatentFamily
 from app.preview.latent_forms import as_image_latent, refuse_channels, unpack_2x2
 
@@ -42,7 +47,9 @@ class PooledBlock(nn.Module):
 
     def __init__(self, block: nn.Module, channels: int) -> None:
         super().__init__()
-        self.conv, self.skip, self.fuse = block.conv, block.skip, block.fuse
+        self.conv = block.get_submodule("conv")
+        self.skip = block.get_submodule("skip")
+        self.fuse = block.get_submodule("fuse")
         wide = channels * 4
         self.pool = nn.Sequential(
             nn.Conv2d(channels, wide, 1, bias=False),
@@ -130,7 +137,7 @@ class TinyEngine(DiffusersEngine):
         self.conventions = conventions
 
     def encode_fn(self, model: nn.Module):
-        return lambda x: model.encode(x).latents
+        return lambda x: autoencoder(model).encode(x).latents
 
     def native_latent(self, latent: torch.Tensor, *, scaled: bool, name: str) -> torch.Tensor:
         """The diffusion model's latent, from a raw VAE latent or an already scaled one."""

@@ -21,7 +21,12 @@ import torch
 from torch import nn
 
 from app.core.errors import UserError
-from app.preview.engines.diffusers_support import DiffusersEngine, diffusers_class
+from app.preview.engines.diffusers_support import (
+    DiffusersEngine,
+    autoencoder,
+    config_int,
+    diffusers_class,
+)
 from app.preview.latent_forms import ChannelStats
 
 WAN21_FAMILIES = ("wan2.1", "qwen-image")
@@ -153,8 +158,8 @@ class WanEngine(DiffusersEngine):
             sd,
             device,
             family=family,
-            latent_channels=int(config["z_dim"]),  # type: ignore[arg-type]
-            downscale=int(config.get("scale_factor_spatial", 8)),  # type: ignore[arg-type]
+            latent_channels=config_int(config, "z_dim"),
+            downscale=config_int(config, "scale_factor_spatial", 8),
             has_encoder=has_encoder,
             encoder_prefixes=("encoder.", "quant"),
             drop=() if has_encoder else ("encoder", "quant_conv"),
@@ -162,7 +167,7 @@ class WanEngine(DiffusersEngine):
         self.scaling = WAN22_STATS if config.get("is_residual") else WAN21_STATS
 
     def decode_fn(self, model: nn.Module):
-        return lambda z: model.decode(z).sample[:, :, 0]
+        return lambda z: autoencoder(model).decode(z).sample[:, :, 0]
 
     def encode_fn(self, model: nn.Module):
-        return lambda x: model.encode(x.unsqueeze(2)).latent_dist.mode()
+        return lambda x: autoencoder(model).encode(x.unsqueeze(2)).latent_dist.mode()
