@@ -194,7 +194,7 @@ class VaeEngine(PreviewEngine):
             twin.load_state_dict(state, strict=True, assign=True)
             twin = twin.to(device=self.device, dtype=torch.float32).requires_grad_(False)
             if self.channels_last:
-                twin = twin.to(memory_format=torch.channels_last)
+                twin = twin.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # as above
             self._twins[id(stage)] = twin
         return twin
 

@@ -14,6 +14,7 @@ without changing the arithmetic:
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable
 
 import torch
@@ -169,7 +170,8 @@ class AttnBlock(nn.Module):
         b, c, height, width = x.shape
         tokens = self.norm(x).flatten(2).transpose(1, 2)  # (b, hw, c)
         weight = torch.cat([self.q.weight, self.k.weight, self.v.weight]).view(3 * c, c)
-        bias = torch.cat([self.q.bias, self.k.bias, self.v.bias])
+        biases = [self.q.bias, self.k.bias, self.v.bias]  # built with bias=True above
+        bias = torch.cat(typing.cast("list[torch.Tensor]", biases))
         qkv = F.linear(tokens, weight, bias).view(b, -1, 3, 1, c)
         del tokens
         q, k, v = qkv.unbind(2)  # (b, hw, 1, c) each

@@ -7,6 +7,7 @@ and diffusers files are renamed to it by :mod:`app.preview.keys`.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterator
 
 import torch
@@ -133,9 +134,9 @@ class Encoder(nn.Module):
     def steps(self) -> Iterator[nn.Module]:
         """The modules between ``conv_in`` and ``norm_out``, in the order they run."""
         for level in self.down:
-            yield from level.block
+            yield from typing.cast(nn.ModuleList, level.block)
             if hasattr(level, "downsample"):
-                yield level.downsample
+                yield typing.cast(nn.Module, level.downsample)
         yield from self.mid.steps()
 
 
@@ -172,9 +173,9 @@ class Decoder(nn.Module):
         """The modules between ``conv_in`` and ``norm_out``, in the order they run."""
         yield from self.mid.steps()
         for level in reversed(self.up):
-            yield from level.block
+            yield from typing.cast(nn.ModuleList, level.block)
             if hasattr(level, "upsample"):
-                yield level.upsample
+                yield typing.cast(nn.Module, level.upsample)
 
     def stages(self) -> list[nn.Module]:
         """Every module in the order it runs (``norm_out`` stands for norm-then-SiLU)."""

@@ -26,7 +26,7 @@ class Digests:
     """The hashes of one complete byte stream."""
 
     sha256: str
-    blake3: str
+    blake3: str | None  # None only where the blake3 module is missing
     autov1: str
     size: int
 
