@@ -21,13 +21,19 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     cmd.add_argument("path", nargs="?", type=Path, help="the VAE (a library file is linked first)")
     cmd.add_argument("--install", required=True, type=Path, metavar="ROOT")
-    cmd.add_argument("--reset", action="store_true", help='back to "Automatic" (omit PATH)')
+    cmd.add_argument(
+        "--reset",
+        action="store_true",
+        help='back to "Automatic" (with PATH: only while PATH is the default)',
+    )
     cmd.add_argument("--mode", choices=("auto", "symlink", "hardlink", "copy"), default="auto")
     add_json(cmd)
     cmd.set_defaults(handler=set_default_command)
 
     cmd = commands.add_parser("pair", help="use a VAE with one checkpoint in A1111/Forge/reForge")
-    cmd.add_argument("vae", nargs="?", type=Path, help="the VAE (omit with --unpair)")
+    cmd.add_argument(
+        "vae", nargs="?", type=Path, help="the VAE (with --unpair: only while it is the paired one)"
+    )
     cmd.add_argument("--with", dest="checkpoint", required=True, type=Path, metavar="CHECKPOINT")
     cmd.add_argument("--unpair", action="store_true", help="remove the pairing instead")
     cmd.add_argument(
@@ -54,8 +60,10 @@ def set_default_command(args: argparse.Namespace) -> int:
     """Write sd_vae (Forge 2: forge_additional_modules), or reset it to Automatic."""
     from app.core.operations.set_default import set_default
 
-    if args.reset == (args.path is not None):
-        raise UserError("Name the VAE to make the default, or pass --reset (without a VAE).")
+    if not args.reset and args.path is None:
+        raise UserError("Name the VAE to make the default, or pass --reset.")
+    if args.reset and args.path is not None:
+        _refuse_unless_default(args.path, _abs(args.install))
     vae = None if args.reset else _abs(args.path)
     result = set_default(vae, _abs(args.install), mode=args.mode)
     if args.json:
@@ -77,10 +85,12 @@ def pair_command(args: argparse.Namespace) -> int:
     """Pair (or unpair) a VAE with a checkpoint."""
     from app.core.operations.pair import pair, unpair
 
-    if args.unpair == (args.vae is not None):
-        raise UserError("Name the VAE to pair, or pass --unpair (without a VAE).")
+    if not args.unpair and args.vae is None:
+        raise UserError("Name the VAE to pair, or pass --unpair.")
     install = _abs(args.install) if args.install else None
     checkpoint = _abs(args.checkpoint)
+    if args.unpair and args.vae is not None:
+        _refuse_unless_paired(args.vae, checkpoint, install)
     if args.unpair:
         result = unpair(checkpoint, how=args.how or "both", install=install)
     else:
@@ -104,3 +114,36 @@ def pair_command(args: argparse.Namespace) -> int:
     else:
         print("nothing changed")
     return EXIT_OK
+
+
+def _refuse_unless_default(vae: Path, root: Path) -> None:
+    """``set-default PATH --reset``: reset only while PATH is what the install uses.
+
+    A1111 names its default by file name (Forge 2 by path), so that is what is compared.
+    """
+    from app.core.installs import install_at
+    from app.core.installs.a1111_config import current_default_vae
+
+    current = current_default_vae(install_at(root))
+    if current is not None and Path(current).name != vae.name:
+        raise UserError(
+            f"the default VAE of {root} is {Path(current).name}, not {vae.name}; nothing changed "
+            "(leave out the VAE to reset whatever the default is)"
+        )
+
+
+def _refuse_unless_paired(vae: Path, checkpoint: Path, root: Path | None) -> None:
+    """``pair VAE --with CHECKPOINT --unpair``: only while VAE is the checkpoint's pairing."""
+    from app.core.installs import install_at
+    from app.core.installs.a1111_lookup import install_for_checkpoint
+    from app.core.installs.a1111_pairing import pairings_of
+
+    install = install_at(root) if root is not None else install_for_checkpoint(checkpoint)
+    pairing = pairings_of(checkpoint, install)
+    names = {Path(n).name for n in pairing.metadata_vae}
+    names |= {Path(os.path.realpath(p)).name for p in pairing.sidecars}
+    if vae.name not in names:
+        raise UserError(
+            f"{checkpoint.name} is not paired with {vae.name}; nothing changed "
+            "(leave out the VAE to unpair whatever it is paired with)"
+        )

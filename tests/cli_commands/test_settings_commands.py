@@ -62,13 +62,12 @@ def test_reset_and_the_human_output(capsys, webui, vae):
     ("args", "words"),
     [
         (["set-default", "--install", "{webui}"], "or pass --reset"),
-        (["set-default", "{vae}", "--reset", "--install", "{webui}"], "or pass --reset"),
         (["set-default", "{vae}", "--install", "{comfy}"], "does not keep its default VAE"),
         (["set-default", "{webui}/nope.pt", "--install", "{webui}"], "no such file"),
         (["pair", "{vae}", "--with", "{vae}"], "not in the checkpoint folder"),
         (["pair", "--with", "{vae}"], "or pass --unpair"),
     ],
-    ids=["no-path", "path-and-reset", "comfyui", "missing-file", "loose-ckpt", "no-vae"],
+    ids=["no-path", "comfyui", "missing-file", "loose-ckpt", "no-vae"],
 )
 def test_refusals_exit_2_with_one_line(capsys, tmp_path, webui, vae, args, words):
     comfy = make_comfy(tmp_path / "ComfyUI")
@@ -100,3 +99,33 @@ def test_pair_and_unpair(capsys, webui, vae):
     assert code == 0 and result["removed"] == [str(sidecar)]
     assert json.loads(ckpt.with_suffix(".json").read_text()) == {"vae": "Automatic"}
     assert result["pairing"]["source"] == "built in"
+
+
+def test_reset_with_the_vae_named_resets_only_while_it_is_the_default(capsys, webui, vae):
+    """The issue's form ``set-default PATH --install ROOT --reset``."""
+    assert main(["set-default", str(vae), "--install", str(webui)]) == 0
+    other = vae.with_name("other-vae.safetensors")
+    other.write_bytes(vae.read_bytes())
+    before = (webui / "config.json").read_bytes()
+    capsys.readouterr()
+    assert main(["set-default", str(other), "--reset", "--install", str(webui)]) == 2
+    assert f"is {vae.name}, not other-vae.safetensors; nothing changed" in capsys.readouterr().err
+    assert (webui / "config.json").read_bytes() == before
+    assert main(["set-default", str(vae), "--reset", "--install", str(webui)]) == 0
+    assert _config(webui)["sd_vae"] == "Automatic"
+
+
+def test_unpair_with_the_vae_named_unpairs_only_that_vae(capsys, webui, vae):
+    """The issue's form ``pair VAE --with CHECKPOINT --unpair``."""
+    ckpt = webui / "models" / "Stable-diffusion" / "dreamshaper_8.safetensors"
+    ckpt.write_bytes(os.urandom(256))
+    assert main(["pair", str(vae), "--with", str(ckpt)]) == 0
+    sidecar = ckpt.with_name("dreamshaper_8.vae.safetensors")
+    other = vae.with_name("other-vae.safetensors")
+    other.write_bytes(os.urandom(64))
+    capsys.readouterr()
+    assert main(["pair", str(other), "--with", str(ckpt), "--unpair"]) == 2
+    assert "is not paired with other-vae.safetensors" in capsys.readouterr().err
+    assert os.path.lexists(sidecar)
+    code, result = _json(capsys, "pair", str(vae), "--with", str(ckpt), "--unpair")
+    assert code == 0 and result["removed"] == [str(sidecar)]
