@@ -25,8 +25,13 @@ from app.core.errors import Cancelled, UserError
 COMMAND_MODULES = (catalog, recovery, library, links, downloads, preview, settings)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser; with no command, ``main.py`` opens the window."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with no command, ``main.py`` opens the window.
+
+    With ``command`` (the first argument), only that command's parser is built (the
+    others' 25-odd parsers cost ~3 ms of every run); a name no module registers
+    builds them all, so help and "invalid choice" errors read as always.
+    """
     parser = argparse.ArgumentParser(
         prog="vae-manager",
         description=f"{APP_NAME}: find, verify, download, preview and link Stable Diffusion VAEs. "
@@ -34,9 +39,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if command is not None and not command.startswith("-"):
+        only = _OnlyCommand(commands, command)
+        for module in COMMAND_MODULES:
+            module.add_commands(only)  # add_parser is all they call
+        if only.found:
+            return parser
+        return build_parser()
     for module in COMMAND_MODULES:
         module.add_commands(commands)
     return parser
+
+
+class _Ignored:
+    """Swallows the building of a parser nobody will use (any call, any attribute)."""
+
+    def __getattr__(self, name: str) -> _Ignored:
+        return self
+
+    def __call__(self, *args: object, **kwargs: object) -> _Ignored:
+        return self
+
+
+class _OnlyCommand:
+    """Stands in for the subparsers action: builds one command's parser, ignores the rest."""
+
+    def __init__(
+        self, commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str
+    ) -> None:
+        self._commands = commands
+        self._name = name
+        self.found = False
+
+    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser | _Ignored:
+        aliases = kwargs.get("aliases") or ()
+        if name != self._name and self._name not in aliases:  # type: ignore[operator]
+            return _Ignored()
+        self.found = True
+        return self._commands.add_parser(name, **kwargs)  # type: ignore[arg-type]
 
 
 def command_names() -> set[str]:
@@ -48,7 +88,8 @@ def command_names() -> set[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     if hasattr(sys.stdout, "reconfigure"):  # a file name with undecodable bytes: \udcXX
         sys.stdout.reconfigure(errors="backslashreplace")

@@ -29,7 +29,6 @@ import os
 import sqlite3
 import threading
 import time
-import uuid
 import weakref
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -267,7 +266,8 @@ class LinkStore:
 
     def new_operation(self, kind: str = "link", summary: str = "") -> str:
         """Start an operation and return its id."""
-        op_id = uuid.uuid4().hex[:12]
+        # 48 random bits, as uuid4().hex[:12] gave, without loading uuid (and platform): ~1.5 ms
+        op_id = os.urandom(6).hex()
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO operations (id, kind, summary, created_at) VALUES (?, ?, ?, ?)",

@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.catalog.store import Catalog
 from app.core.errors import UserError
@@ -29,11 +30,12 @@ from app.core.library.records import (
 )
 from app.core.messages import say
 from app.core.operations.journal import Journal, OperationKind, Step, StepKind
-from app.core.operations.undo import StepUndone, undo_context
 from app.core.operations.words import short_list
 from app.core.registry import Registry
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
-from app.core.trash import trash_name
+
+if TYPE_CHECKING:  # undo and the trash load only when a step is undone: an import never needs them
+    from app.core.operations.undo import StepUndone
 
 FILE_ADDED = StepKind.FILE_ADDED
 _NEW_FILE_ACTIONS = (ACTION_IMPORTED, ACTION_EXTRACTED, ACTION_CONVERTED)
@@ -134,6 +136,9 @@ def _forget(step: Step, path: Path) -> None:
 
 def undo_file_added(step: Step) -> StepUndone:
     """Take a new library file back out: moved back, or trashed while a source remains."""
+    from app.core.operations.undo import StepUndone
+    from app.core.trash import trash_name
+
     path = Path(str(step.data["path"]))
     source = Path(str(step.data["source"]))
     how = str(step.data["how"])
@@ -163,6 +168,7 @@ def undo_file_added(step: Step) -> StepUndone:
 def _move_back(step: Step, path: Path, source: Path) -> str:
     from app.core.library.catalog_sync import relocate
     from app.core.library.transfer import move_file
+    from app.core.operations.undo import undo_context
 
     if os.path.lexists(source):
         raise UserError(say("undone.move-back-taken", name=path.name, path=source))
@@ -188,7 +194,7 @@ def _move_back(step: Step, path: Path, source: Path) -> str:
 
 
 def _trash_copy(step: Step, path: Path, source: Path, how: str) -> str:
-    from app.core.trash import move_to_trash
+    from app.core.trash import move_to_trash, trash_name
 
     try:
         src = os.stat(source)

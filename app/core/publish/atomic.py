@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import shutil
 import stat
 import threading
@@ -79,7 +78,7 @@ def _write_temp(path: Path, data: bytes, create_mode: int, mode: int | None) -> 
     ``mode`` (when given) is set exactly, past the umask; on any error the temp is removed.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tag = f"{os.getpid()}.{threading.get_ident()}.{secrets.token_hex(4)}"
+    tag = f"{os.getpid()}.{threading.get_ident()}.{os.urandom(4).hex()}"
     tmp = path.with_name(f".{path.name}.{tag}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, create_mode)
     try:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import sys
 from collections.abc import Callable
 from functools import cache
@@ -97,7 +96,7 @@ def swap_symlink(link: Path, target: Path) -> str:
 
 def _new_link(link: Path, text: str) -> Path:
     for _ in range(_LINK_TEXT_TRIES):
-        tmp = link.with_name(f".{link.name}.{secrets.token_hex(4)}.vaem-link")
+        tmp = link.with_name(f".{link.name}.{os.urandom(4).hex()}.vaem-link")
         try:
             os.symlink(text, tmp)  # fails on any existing name: never adopts a planted one
         except FileExistsError:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -198,7 +197,7 @@ def _other_name(base: Path) -> Path:
     inner = base.name
     if is_temp_name(inner):
         inner = inner[1 : -len(TEMP_SUFFIX)]
-    head = f".{secrets.token_hex(4)}."
+    head = f".{os.urandom(4).hex()}."
     while inner and _bytes(head + inner + TEMP_SUFFIX) > NAME_MAX:
         inner = inner[:-1]
     return base.with_name(head + inner + TEMP_SUFFIX)
