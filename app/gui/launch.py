@@ -7,10 +7,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     import threading
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui.main_window import MainWindow, WindowOptions
 
 NO_DISPLAY_MESSAGE = (
     "VAE Manager needs a display to open its window, and none was found "
@@ -31,7 +35,7 @@ def display_available(environ: dict[str, str] | None = None, platform: str = sys
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM"))
 
 
-def create_application():
+def create_application() -> QApplication:
     """The QApplication with the app's names, translation and theme (created once)."""
     from PySide6.QtWidgets import QApplication
 
@@ -41,7 +45,8 @@ def create_application():
     from app.gui.theme import apply_theme
 
     first = QApplication.instance() is None
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # instance() is typed QCoreApplication | None: here it is a QApplication (made below once)
+    app = cast("QApplication", QApplication.instance() or QApplication(sys.argv[:1]))
     if first:
         load_fonts_meanwhile()
     app.setApplicationName(APP_NAME)
@@ -231,7 +236,9 @@ def launch_gui(files: Sequence[str] = ()) -> int:
     return qt_app.exec()
 
 
-def open_main_window(files: Sequence[str] = (), options=None):  # noqa: ANN001, ANN201 - Qt types
+def open_main_window(
+    files: Sequence[str] = (), options: WindowOptions | None = None
+) -> MainWindow | None:
     """Show the window (importing ``files``), or hand them to the one already running.
 
     A second start passes its files to the running window and returns None, so
@@ -244,7 +251,8 @@ def open_main_window(files: Sequence[str] = (), options=None):  # noqa: ANN001, 
 
     from app.gui.single_instance import bring_to_front, claim_start
 
-    app = QApplication.instance()
+    # instance() is typed QCoreApplication | None; create_application() made the QApplication.
+    app = cast("QApplication", QApplication.instance())
     app.setDesktopFileName("vae-manager")
     instance = claim_start([os.path.abspath(f) for f in files])
     if instance is None:

@@ -29,7 +29,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QDir, QEvent, QObject, Signal
 
@@ -37,6 +37,7 @@ from app.core.paths import HOME_ENV
 from app.gui.start_lock import StartLock
 
 if TYPE_CHECKING:  # QtNetwork (5-10 ms to load) is imported when a socket is first made
+    from PySide6.QtGui import QFileOpenEvent
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
     from PySide6.QtWidgets import QWidget
 
@@ -189,7 +190,8 @@ class SingleInstance(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.FileOpen:
-            path = event.file() or event.url().toLocalFile()
+            opened = cast("QFileOpenEvent", event)  # PySide6 hands the subclass; typed QEvent
+            path = opened.file() or opened.url().toLocalFile()
             if path:
                 self.files_received.emit([path])
                 return True
@@ -205,11 +207,12 @@ class SingleInstance(QObject):
             if socket.bytesAvailable():
                 self._read(socket)
 
+    # sender() is typed QObject; these two slots are connected to sockets' signals only.
     def _on_ready_read(self) -> None:
-        self._read(self.sender())
+        self._read(cast("QLocalSocket", self.sender()))
 
     def _on_disconnected(self) -> None:
-        socket = self.sender()
+        socket = cast("QLocalSocket", self.sender())
         self._buffers.pop(socket, None)
         socket.deleteLater()
 

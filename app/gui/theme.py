@@ -154,7 +154,7 @@ def apply_theme(theme: str, *, high_contrast: bool | None = None) -> None:
     the choice, since a high-contrast palette is an accessibility need.
     """
     app = QGuiApplication.instance()
-    if app is None:
+    if not isinstance(app, QGuiApplication):  # none yet (typed QCoreApplication | None)
         return
     if high_contrast is None:
         high_contrast = system_high_contrast()

@@ -50,8 +50,13 @@ from app.gui.theme import apply_theme
 from app.gui.window_options import WindowOptions
 
 if TYPE_CHECKING:  # each module is imported when its part is first built
-    from PySide6.QtWidgets import QDockWidget
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
+    from PySide6.QtWidgets import QDialog, QDockWidget
 
+    from app.core.catalog.records import ScanReport
+    from app.core.downloads.queue import JobView
+    from app.core.operations.journal import OperationRecord
+    from app.core.operations.undo import UndoResult
     from app.gui.catalog_recovery import CatalogRecovery
     from app.gui.dialogs.about import AboutDialog
     from app.gui.dialogs.guide import GuideDialog
@@ -69,6 +74,7 @@ if TYPE_CHECKING:  # each module is imported when its part is first built
     from app.gui.panels.library_actions import LibraryActions
     from app.gui.panels.preview import PreviewPanel
     from app.gui.panels.task_panel import TaskIndicator, TaskPanel
+    from app.gui.single_instance import SingleInstance
     from app.gui.snapshot import LibraryRow, Snapshot
     from app.gui.state import AppState
     from app.gui.tasks import TaskRunner
@@ -97,6 +103,7 @@ class MainWindow(QMainWindow):
     """Top-level window of the app."""
 
     PANEL_LIBRARY, PANEL_CHECKPOINTS, PANEL_INSTALLS, PANEL_GET, PANEL_PREVIEW = range(5)
+    single_instance: SingleInstance  # set by app.gui.launch.open_main_window (it listens)
 
     def __init__(self, options: WindowOptions | None = None) -> None:
         super().__init__()
@@ -335,7 +342,7 @@ class MainWindow(QMainWindow):
         else:
             self._after_paint.append(call)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         super().paintEvent(event)
         if not self._painted:
             QTimer.singleShot(0, self, self._run_after_paint)  # after this paint is on screen
@@ -444,12 +451,12 @@ class MainWindow(QMainWindow):
         if latest is not None:
             self.operations.undo(latest.id)
 
-    def on_operations_undo_changed(self, record) -> None:
+    def on_operations_undo_changed(self, record: OperationRecord | None) -> None:
         from app.core.operations.undo import undo_description
 
         self.menus.show_undo(undo_description(record) if record is not None else None)
 
-    def on_operations_undone(self, result) -> None:
+    def on_operations_undone(self, result: UndoResult) -> None:
         """A complete undo is a status-bar line; one that left steps alone says which and why."""
         from app.gui.core_messages import render, step_text
 
@@ -517,7 +524,7 @@ class MainWindow(QMainWindow):
         if system_high_contrast():
             self._reapply_theme()
 
-    def _on_hints_theme_changed(self, *_) -> None:
+    def _on_hints_theme_changed(self, *_: object) -> None:
         QTimer.singleShot(0, self, self._reapply_theme)  # not from inside the platform's signal
 
     def _reapply_theme(self) -> None:
@@ -542,30 +549,36 @@ class MainWindow(QMainWindow):
         self.preview.choose(rows)
         self.preview.start()
 
-    def _show_dialog(self, dialog, *, modal: bool = True) -> None:
+    def _show_dialog(self, dialog: QDialog, *, modal: bool = True) -> None:
         from PySide6.QtCore import Qt  # its 93 enums cost 12 ms: not before the first frame
 
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self._dialogs.append(dialog)
-        dialog.destroyed.connect(
-            lambda _=None, d=dialog: d in self._dialogs and self._dialogs.remove(d)
-        )
+        dialog.destroyed.connect(lambda _=None, d=dialog: self._forget_dialog(d))
         if modal:
             dialog.open()
         else:
             dialog.show()
 
+    def _forget_dialog(self, dialog: QWidget) -> None:
+        if dialog in self._dialogs:
+            self._dialogs.remove(dialog)
+
     # -- events ---------------------------------------------------------------------------------
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         activated = event.type() == QEvent.Type.ActivationChange and self.isActiveWindow()
         if activated and self._services_ is not None:  # the CLI may have recorded meanwhile
             self._services_.operations.refresh_undo()
         if event.type() == QEvent.Type.ApplicationPaletteChange and not self._restyle_pending:
             self._restyle_pending = True  # once for a burst of changes, after they are done
-            QTimer.singleShot(0, self, lambda: self._restyle_pending and self.restyle())
+            QTimer.singleShot(0, self, self._restyle_if_pending)
         super().changeEvent(event)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def _restyle_if_pending(self) -> None:
+        if self._restyle_pending:  # restyle() clears it: one restyle for a burst of changes
+            self.restyle()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self._save()
         if self._services_ is not None:
             self._services_.downloads.shutdown()
@@ -583,9 +596,10 @@ class MainWindow(QMainWindow):
         state = store.value(KEY_STATE)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self._saved_state = state  # for the dock, once it exists
-        panel = store.value(KEY_PANEL, 0)
+        panel = store.value(KEY_PANEL, 0)  # an int, or its text from an ini file
         try:
-            index = max(0, min(self.stack.count() - 1, int(panel)))
+            index = int(panel) if isinstance(panel, (int, str)) else 0
+            index = max(0, min(self.stack.count() - 1, index))
         except (TypeError, ValueError):
             index = 0
         self.nav.blockSignals(True)  # the panel itself is built after the first frame
@@ -601,7 +615,7 @@ class MainWindow(QMainWindow):
         store.setValue(KEY_PANEL, self.current_panel())
         store.sync()
 
-    def on_state_scan_finished(self, report) -> None:
+    def on_state_scan_finished(self, report: ScanReport) -> None:
         if self.statusBar().property("notice") == self.statusBar().currentMessage():
             return  # the rescan after a download or an undo: its notice matters more
         self.statusBar().showMessage(
@@ -611,7 +625,7 @@ class MainWindow(QMainWindow):
             8000,
         )
 
-    def on_downloads_job_finished(self, view) -> None:
+    def on_downloads_job_finished(self, view: JobView) -> None:
         self._download_notice(self.tr("Downloaded {name}: it is in your library.").format(
             name=view.spec.filename))  # fmt: skip
         from PySide6.QtWidgets import QApplication
@@ -619,7 +633,7 @@ class MainWindow(QMainWindow):
         QApplication.alert(self)  # the taskbar entry asks for attention if the window is behind
         self.state.reload()  # cataloged from its streamed hashes: nothing to rescan or rehash
 
-    def on_downloads_job_failed(self, view) -> None:
+    def on_downloads_job_failed(self, view: JobView) -> None:
         from app.gui.download_messages import look_for
 
         self._download_notice(self.tr("Download of {name} stopped: {reason}").format(

@@ -114,7 +114,8 @@ class ImageTile(QWidget):
             return False
         # PySide6 6.11's stub types format as bytes, but only a str is accepted at run
         # time (bytes raise "wrong argument values").
-        return self.image.save(str(path), "PNG")  # type: ignore[call-overload]
+        saved: bool = self.image.save(str(path), "PNG")  # type: ignore[call-overload]
+        return saved
 
     def _on_save_button_clicked(self) -> None:
         dialog = QFileDialog(self, self.tr("Save the decoded image"), self.suggested_name,
