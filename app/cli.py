@@ -99,7 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous_hook = threading.excepthook
     threading.excepthook = _thread_bug_hook(args.command)  # a worker's bug: the same one line
     try:
-        return args.handler(args)
+        handler: Callable[[argparse.Namespace], int] = args.handler  # set_defaults
+        return handler(args)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
