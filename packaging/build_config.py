@@ -36,7 +36,9 @@ ICON_DIR = PACKAGING_DIR / "icons"
 RESOURCE_GLOBS = ("resources/known_vaes.json", "resources/icons/*.svg", "resources/i18n/*.qm")
 
 # Imported lazily or by name, so the analysis might miss them.
-HIDDEN_IMPORTS = ("PySide6.QtSvg", "PySide6.QtNetwork")
+# send2trash picks its platform module at import time; app/core/trash.py also reads the
+# freedesktop one (plat_other) by name to follow $XDG_DATA_HOME, so it must be in every bundle.
+HIDDEN_IMPORTS = ("PySide6.QtSvg", "PySide6.QtNetwork", "send2trash.plat_other")
 
 # Never wanted in an app bundle: test tools, notebooks, other GUI toolkits.
 ALWAYS_EXCLUDED = (
