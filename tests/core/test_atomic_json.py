@@ -6,7 +6,7 @@ import json
 import os
 import threading
 
-from app.core.atomic_json import write_json_atomic
+from app.core.publish.atomic import write_json_atomic
 
 
 def test_a_non_utf8_file_name_round_trips(tmp_path):

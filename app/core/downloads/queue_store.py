@@ -15,9 +15,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.atomic_json import write_json_atomic
 from app.core.downloads.records import DownloadSpec
 from app.core.paths import app_paths
+from app.core.publish.atomic import write_json_atomic
 
 log = logging.getLogger(__name__)
 
