@@ -17,6 +17,11 @@ import sys
 from collections.abc import Callable
 
 _SYNC_FILE_RANGE_WRITE = 2  # linux/fs.h
+WRITE_PIECE = 1 << 20
+"""Largest single ``write``. A fresh process copying 160 MiB on the 2-core ext4 VM with
+8 MiB ``write`` calls took 0.40-0.48 s in about half its runs (the kernel time inside
+``write``), 0.05-0.06 s otherwise; the same 8 MiB reads written in 1 MiB pieces took
+0.050-0.061 s in every run, and so did 1 MiB and 256 KiB blocks."""
 
 
 def block_writer(fd: int) -> Callable[[memoryview], None]:
@@ -28,7 +33,7 @@ def block_writer(fd: int) -> Callable[[memoryview], None]:
         nonlocal offset
         length = len(block)
         while block:
-            block = block[os.write(fd, block) :]
+            block = block[os.write(fd, block[:WRITE_PIECE]) :]
         if start_writeback is not None:
             start_writeback(fd, offset, length, _SYNC_FILE_RANGE_WRITE)  # a hint: result ignored
         offset += length
