@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from app.core.bounded_json import load_path_bounded
-from app.core.inspection import tar_legacy
 from app.core.inspection.failure import BadFile
-from app.core.inspection.pickle_scan import EXTENSION, walk_pickle
 from app.core.inspection.records import Format
-from app.core.inspection.torch_scan import MAGIC_NUMBER, pickle_reader, read_plain_pickle
+from app.core.inspection.tar_sniff import BLOCK_SIZE, tarfile_refuses
 from app.core.safe_open import open_regular
 
 # The old names of the Format members (equal to their strings).
@@ -67,6 +65,11 @@ def sniff(path: Path) -> Format:
 
 
 def _torch_reads_tar(fh: BinaryIO) -> bool:
+    fh.seek(0)
+    if tarfile_refuses(fh.read(BLOCK_SIZE)):
+        return False  # certain without tarfile, which then need not load (most files)
+    from app.core.inspection import tar_legacy
+
     try:
         return tar_legacy.open_torch_tar(fh) is not None
     except BadFile:
@@ -82,6 +85,9 @@ def _pickle_acts(fh: BinaryIO, *, whole_pickle_counts: bool) -> bool:
     safetensors only a whole torch magic number does (then torch.load reads it as a
     legacy torch file, not as the safetensors file the name says).
     """
+    from app.core.inspection.pickle_scan import EXTENSION, walk_pickle
+    from app.core.inspection.torch_scan import MAGIC_NUMBER, pickle_reader, read_plain_pickle
+
     reader = pickle_reader(fh, 0)
     try:
         walk = walk_pickle(reader, persistent_ids=False, max_opcodes=SNIFF_OPCODES)

@@ -26,9 +26,7 @@ from app.core.inspection.records import (
     Problem,
     TensorInfo,
 )
-from app.core.inspection.safe_load import checked_scan, load_state_dict
 from app.core.inspection.safetensors_header import SafetensorsHeader, read_header
-from app.core.inspection.torch_file import read_torch_contents
 from app.core.safe_open import NotRegularFile, regular_stat, special_kind
 
 
@@ -118,6 +116,10 @@ def _parse(path: Path, fmt: Format) -> _Parsed:
         header = read_header(path)
         return _Parsed(header.tensors, dict(header.metadata), header)
     if fmt in (formats.FORMAT_TORCH_ZIP, formats.FORMAT_TORCH_PICKLE):
+        # The pickle scanners (tarfile, zip, stubs: ~8 ms) load for torch files only.
+        from app.core.inspection.safe_load import checked_scan
+        from app.core.inspection.torch_file import read_torch_contents
+
         contents = read_torch_contents(path, checked_scan(path))
         return _Parsed(contents.tensors, dict(contents.extras))
     if fmt == formats.FORMAT_GGUF:
@@ -151,6 +153,8 @@ def _check_nan(inspection: Inspection, path: Path, parsed: _Parsed) -> None:
     if parsed.header is not None:
         found = nan_check.scan_safetensors(path, parsed.header)
     else:
+        from app.core.inspection.safe_load import load_state_dict
+
         try:
             found = nan_check.scan_tensors(load_state_dict(path))
         except UserError as exc:

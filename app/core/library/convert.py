@@ -14,7 +14,6 @@ from pathlib import Path
 from app.core.errors import UserError
 from app.core.hashing.records import FileHashes
 from app.core.inspection import formats
-from app.core.inspection.safe_load import load_state_dict
 from app.core.inspection.tensor_layout import first_unsupported
 from app.core.library.naming import split_name
 from app.core.library.staging import staged_safetensors
@@ -47,6 +46,8 @@ def convert_to_safetensors(
     """Write ``source``'s tensors to ``dest`` (must not exist), verified; return its hashes."""
     if formats.sniff(source) not in CONVERTIBLE_FORMATS:
         raise UserError(f"{source.name} is not a pickled torch file; nothing to convert")
+    from app.core.inspection.safe_load import load_state_dict  # pickle scanners: torch files only
+
     tensors = load_state_dict(source)
     reason = first_unsupported(tensors)  # meta/sparse tensors: nothing to write
     if reason is not None:

@@ -15,7 +15,6 @@ from pathlib import Path
 from app.core.hashing.records import FileHashes
 from app.core.identify import hashed_file_of
 from app.core.inspection.records import KIND_CHECKPOINT, KIND_VAE, Inspection
-from app.core.inspection.safe_load import load_state_dict
 from app.core.library.baked_in import match_fingerprint
 from app.core.library.catalog_sync import forget_path, record_file
 from app.core.library.context import ImportContext
@@ -187,6 +186,8 @@ def _convert(
 ) -> ImportOutcome:
     folder = folder_for(ctx.root, KIND_VAE)
     folder.mkdir(parents=True, exist_ok=True)
+    from app.core.inspection.safe_load import load_state_dict  # pickle scanners: torch files only
+
     tensors = load_state_dict(path)
     name = safetensors_name(_library_name(path))
     metadata = conversion_metadata(_weights(path), hashes.sha256)

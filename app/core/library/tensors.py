@@ -19,7 +19,6 @@ from app.core.errors import UserError
 from app.core.identify import hashed_file_of
 from app.core.inspection import formats
 from app.core.inspection.failure import BadFile
-from app.core.inspection.safe_load import load_state_dict
 from app.core.inspection.safetensors_header import read_header
 from app.core.inspection.tensor_layout import first_unsupported
 from app.core.safe_open import utf8_path
@@ -50,6 +49,8 @@ def open_tensors(path: Path) -> Iterator[TensorSource]:
             handle = stack.enter_context(safe_open(name, framework="pt", device="cpu"))
             yield TensorSource(list(handle.keys()), handle.get_tensor)
         else:
+            from app.core.inspection.safe_load import load_state_dict  # pickle scanners: ~8 ms
+
             loaded = load_state_dict(weights)
             reason = first_unsupported(loaded)  # meta/sparse: torch fails deep inside later
             if reason is not None:
