@@ -14,15 +14,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import logging
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.lazy_log import lazy_logger
 from app.core.paths import app_paths
 
-log = logging.getLogger(__name__)
+log = lazy_logger(__name__)
 
 JOURNAL_DIR = "owned-temp-files"
 _BINARY = getattr(os, "O_BINARY", 0)

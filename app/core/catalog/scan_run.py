@@ -10,7 +10,6 @@ prefix of a scan is a valid catalog.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import os
 import sqlite3
 import time
@@ -40,12 +39,13 @@ from app.core.hashing.hasher import autov1_of
 from app.core.hashing.provenance import IgnoredHash, may_reuse_foreign
 from app.core.hashing.records import FileHashes
 from app.core.inspection.records import Inspection
+from app.core.lazy_log import lazy_logger
 from app.core.registry import Registry, Validation
 from app.core.safe_open import NotRegularFile
 from app.core.sqlite_errors import DatabaseProblem
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 
-log = logging.getLogger(__name__)
+log = lazy_logger(__name__)
 
 # Commit queued writes before hashing a file this big, so the lock is free meanwhile.
 FLUSH_BEFORE_HASHING = 16 << 20

@@ -16,7 +16,6 @@ file the catalog does not have (``scan`` and ``import`` do that).
 from __future__ import annotations
 
 import enum
-import logging
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -30,6 +29,7 @@ from app.core.catalog.records import CatalogEntry
 from app.core.catalog.store import HASH_SOURCE_COMPUTED, Catalog
 from app.core.catalog.walk import StatKey, walk_roots
 from app.core.errors import Cancelled, UserError
+from app.core.lazy_log import lazy_logger
 from app.core.registry import STATUS_INVALID, STATUS_MISMATCH, Registry
 from app.core.safe_open import NotRegularFile
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
@@ -37,7 +37,7 @@ from app.core.tasks import CancelToken, ProgressCallback, no_progress
 if TYPE_CHECKING:
     from app.core.identify import FileReport
 
-log = logging.getLogger(__name__)
+log = lazy_logger(__name__)
 
 
 class Outcome(enum.StrEnum):

@@ -6,7 +6,6 @@ several of them, and the CLI calls it directly.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -41,10 +40,11 @@ from app.core.downloads.transfer import Tally, Tuning, ensure_free_space, run_at
 from app.core.downloads.urls import check_url_allowed, display_url
 from app.core.errors import UserError
 from app.core.hashing.hasher import hash_file
+from app.core.lazy_log import lazy_logger
 from app.core.tasks import CancelToken
 from app.core.write_roots import check_write_folder
 
-log = logging.getLogger(__name__)
+log = lazy_logger(__name__)
 
 CompletionHook = Callable[[DownloadResult], None]
 

@@ -14,7 +14,6 @@ its ``.part``, so resuming continues where it stopped, also after a restart.
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import threading
 import time
@@ -37,9 +36,10 @@ from app.core.downloads.queue_store import (
 )
 from app.core.downloads.records import DownloadProgress, DownloadResult, DownloadSpec
 from app.core.errors import Cancelled, UserError
+from app.core.lazy_log import lazy_logger
 from app.core.tasks import CancelToken
 
-log = logging.getLogger(__name__)
+log = lazy_logger(__name__)
 
 _ENDED = (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
 

@@ -11,15 +11,15 @@ from __future__ import annotations
 import contextlib
 import enum
 import json
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.downloads.records import DownloadSpec
+from app.core.lazy_log import lazy_logger
 from app.core.paths import app_paths
 from app.core.publish.atomic import write_json_atomic
 
-log = logging.getLogger(__name__)
+log = lazy_logger(__name__)
 
 
 class JobState(enum.StrEnum):

@@ -12,15 +12,15 @@ other UI may have it open: SQLite's WAL mode lets both proceed.
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
 from app.core.hashing.plain_pickle import MAX_PICKLE_BYTES, UnsafePickle, loads_plain
+from app.core.lazy_log import lazy_logger
 
-log = logging.getLogger(__name__)
+log = lazy_logger(__name__)
 
 DB_NAME = "cache.db"
 MODE_RAW = 1

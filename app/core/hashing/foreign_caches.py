@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 import stat
 from collections.abc import Callable, Sequence
@@ -34,8 +33,9 @@ from pathlib import Path
 
 from app.core.hashing.provenance import IgnoredHash
 from app.core.hashing.ui_caches import EXACT, CacheEntry, load_ui_cache, path_tails, tail_depth
+from app.core.lazy_log import lazy_logger
 
-log = logging.getLogger(__name__)
+log = lazy_logger(__name__)
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 SIDECAR_SUFFIX = ".cm-info.json"

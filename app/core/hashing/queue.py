@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import heapq
 import itertools
-import logging
 import os
 import threading
 from collections.abc import Callable
@@ -22,9 +21,10 @@ from pathlib import Path
 from app.core.errors import Cancelled
 from app.core.hashing.hasher import Hasher, hash_file
 from app.core.hashing.records import FileHashes
+from app.core.lazy_log import lazy_logger
 from app.core.tasks import CancelToken
 
-log = logging.getLogger(__name__)
+log = lazy_logger(__name__)
 
 SYSFS_BLOCK = Path("/sys/dev/block")
 

@@ -12,14 +12,14 @@ VAE under the bare title "vae".
 from __future__ import annotations
 
 import json
-import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.hashing.diskcache_store import read_store
+from app.core.lazy_log import lazy_logger
 
-log = logging.getLogger(__name__)
+log = lazy_logger(__name__)
 
 MAX_CACHE_JSON_BYTES = 64 << 20
 """A1111's cache.json also keeps safetensors headers it read (a few MB is normal); past this

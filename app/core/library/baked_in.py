@@ -8,13 +8,13 @@ official ft-MSE VAE; this answers it without loading either model.
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
 from app.core.catalog.store import Catalog
 from app.core.errors import UserError
 from app.core.inspection.records import KIND_CHECKPOINT
+from app.core.lazy_log import lazy_logger
 from app.core.library.catalog_sync import cataloged_vaes
 from app.core.library.fingerprint import CHECKPOINT_PREFIX, decoder_fingerprint
 from app.core.library.fingerprint_store import FingerprintStore
@@ -22,7 +22,7 @@ from app.core.library.records import BAKED_IN_UNKNOWN, BakedInVae
 from app.core.registry import GENERIC_FILENAMES, KnownVae, Registry
 from app.core.tasks import CancelToken
 
-log = logging.getLogger(__name__)
+log = lazy_logger(__name__)
 
 
 def fingerprint_for(

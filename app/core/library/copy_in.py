@@ -12,12 +12,12 @@ copy keep the hash-first path in :mod:`app.core.library.filing`.
 
 from __future__ import annotations
 
-import logging
 import threading
 from pathlib import Path
 
 from app.core.errors import UserError
 from app.core.inspection.records import KIND_CHECKPOINT, Inspection
+from app.core.lazy_log import lazy_logger
 from app.core.library.context import ImportContext
 from app.core.library.destination import choose_destination, existing_copy
 from app.core.library.filing import convertible, duplicate, note_source, with_baked_in
@@ -28,7 +28,7 @@ from app.core.library.records import ACTION_IMPORTED, MODE_COPY, ImportOptions, 
 from app.core.library.transfer import LIBRARY
 from app.core.publish import check_free_space, hashed_copy
 
-log = logging.getLogger(__name__)
+log = lazy_logger(__name__)
 
 
 def copies_in_one_pass(

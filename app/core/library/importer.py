@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import logging
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -28,6 +27,7 @@ from app.core.identify import hashed_file_of
 from app.core.inspection import inspect_path
 from app.core.inspection.records import FAMILY_TAESD, KIND_CHECKPOINT, KIND_VAE, Inspection
 from app.core.inspection.vae_families import facts_for
+from app.core.lazy_log import lazy_logger
 from app.core.library.baked_in import fingerprint_for
 from app.core.library.context import ImportContext
 from app.core.library.copy_in import copies_in_one_pass, copy_in
@@ -47,7 +47,7 @@ from app.core.registry import INVALIDATING_PROBLEMS, Registry
 from app.core.safe_open import NotRegularFile
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 
-log = logging.getLogger(__name__)
+log = lazy_logger(__name__)
 
 REFUSING_PROBLEMS = tuple(code for code in INVALIDATING_PROBLEMS if code != "not-a-vae")
 FileCallback = Callable[[Path], None]
