@@ -67,7 +67,7 @@ def import_command(args: argparse.Namespace) -> int:
         if outcome.baked_in_vae is not None:
             print(f"{'':<10} baked-in VAE: {outcome.baked_in_vae}")
     if not args.json and result.operation_id:
-        print(undo_hint(result.operation_id))
+        print(undo_hint(result.operation_id, result.undo_description))
     return EXIT_FAILED_CHECK if result.refused else EXIT_OK
 
 

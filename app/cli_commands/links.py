@@ -187,12 +187,18 @@ def _print_notes(notes: tuple[str, ...], preview: dict[str, object] | None) -> N
         print(f"{preview['description']}: undo {preview['operation_id']}")
 
 
-def undo_hint(operation_id: str) -> str:
-    """The line every changing command ends with: what undo would do, and how."""
-    preview = _undo_preview(operation_id)
-    if preview is None:
-        return f"undo with: undo {operation_id}"
-    return f"{preview['description']}: undo {operation_id}"
+def undo_hint(operation_id: str, description: str | None = None) -> str:
+    """The line every changing command ends with: what undo would do, and how.
+
+    ``description``, when the operation's result already holds it, saves reading
+    the journal again (a second connection to ``links.sqlite3``).
+    """
+    if description is None:
+        preview = _undo_preview(operation_id)
+        if preview is None:
+            return f"undo with: undo {operation_id}"
+        description = str(preview["description"])
+    return f"{description}: undo {operation_id}"
 
 
 def unlink_command(args: argparse.Namespace) -> int:

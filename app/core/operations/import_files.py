@@ -47,6 +47,7 @@ class ImportResult:
 
     operation_id: str | None
     outcomes: tuple[ImportOutcome, ...]
+    undo_description: str | None = None  # what ``undo operation_id`` would do, in words
 
     @property
     def refused(self) -> bool:
@@ -104,8 +105,10 @@ def import_files(
         )
     finally:
         journal.discard_if_empty(op_id)
-    kept = op_id if journal.get(op_id) is not None else None
-    return ImportResult(kept, tuple(outcomes))
+    kept = journal.get(op_id)  # None: no new file came in, so nothing was recorded
+    if kept is None:
+        return ImportResult(None, tuple(outcomes))
+    return ImportResult(kept.id, tuple(outcomes), kept.undo_description)
 
 
 def _step(outcome: ImportOutcome, options: ImportOptions, catalog: Catalog) -> Step:

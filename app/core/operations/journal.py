@@ -77,6 +77,13 @@ class OperationRecord:
         """Not undone yet and did something."""
         return self.undone_at is None and bool(self.steps)
 
+    @property
+    def undo_description(self) -> str:
+        """Plain words for the undo menu: "Undo link vae-ft-mse-840000.safetensors into ComfyUI"."""
+        from app.core.messages import say
+
+        return say("undo.menu", what=self.summary or str(self.kind))
+
     def to_json(self) -> dict[str, object]:
         """Plain JSON for the CLI."""
         return {

@@ -121,8 +121,8 @@ def _context(ctx: UndoContext) -> Iterator[None]:
 
 
 def undo_description(record: OperationRecord) -> str:
-    """Plain words for the undo menu: "Undo link vae-ft-mse-840000.safetensors into ComfyUI"."""
-    return say("undo.menu", what=record.summary or str(record.kind))
+    """Plain words for the undo menu (:attr:`OperationRecord.undo_description`)."""
+    return record.undo_description
 
 
 def handler_for(kind: str) -> Handler | None:
