@@ -10,7 +10,14 @@ round after round, alternating which goes first:
    (no hash, no fsync);
 2. in-process: ``Downloader.download`` alone (no interpreter start-up, no
    catalog), against the same ``curl -o``, to separate the transfer from start-up;
-3. with ``--rate``, the server paced like a fast real link: whole process vs curl.
+3. with ``--rate``, the server paced like a fast real link: whole process vs curl;
+4. with ``--by-hand``, the whole process against the same work done by hand with the
+   fastest tools (``curl -o F && openssl dgst -sha256 F && sync F``: a hash and a durable
+   file, as the import row's reference has);
+5. with ``--floor``, ``benchmarks/download_floor.py`` (the least a Python program must do:
+   raw socket, SHA-256 and BLAKE3 threads, writeback, fsync, rename) against ``curl -o``,
+   buffered and with ``O_DIRECT``: how close to the target any program with these hashes
+   and this durability comes on the machine.
 
 Each line gives the ratio curl time / our time (1.0 = as fast as curl, higher is
 better) as min / median / max over the rounds, and the load average (the
@@ -96,6 +103,36 @@ def cli(url: str, folder: Path) -> Callable[[], float]:
     return run
 
 
+def by_hand(url: str, folder: Path) -> Callable[[], float]:
+    """``curl -o``, then ``openssl dgst -sha256`` and ``sync`` of the file, timed."""
+
+    def run() -> float:
+        out = folder / "by-hand.bin"
+        script = f"curl -s -f -o '{out}' '{url}' && openssl dgst -sha256 '{out}' && sync '{out}'"
+        started = time.perf_counter()
+        subprocess.run(["sh", "-c", script], check=True, capture_output=True)
+        seconds = time.perf_counter() - started
+        out.unlink()
+        return seconds
+
+    return run
+
+
+def floor(url: str, folder: Path, direct: bool) -> Callable[[], float]:
+    """One ``benchmarks/download_floor.py`` process, timed; the file is removed afterwards."""
+
+    def run() -> float:
+        out = folder / "floor.bin"
+        argv = [sys.executable, str(ROOT / "benchmarks" / "download_floor.py"), url, str(out)]
+        started = time.perf_counter()
+        subprocess.run([*argv, *(["--direct"] if direct else [])], check=True, capture_output=True)
+        seconds = time.perf_counter() - started
+        out.unlink()
+        return seconds
+
+    return run
+
+
 def in_process(url: str, folder: Path, fsync: bool) -> Callable[[], float]:
     """One ``Downloader.download`` call, timed; the file is removed afterwards."""
     from app.core.downloads.downloader import Downloader
@@ -124,6 +161,8 @@ def main() -> None:
     parser.add_argument("--no-fsync", action="store_true", help="in-process side: skip fsync")
     parser.add_argument("--skip-cli", action="store_true", help="only the in-process comparison")
     parser.add_argument("--dir", type=Path, default=None, help="where to write (default: tmp)")
+    parser.add_argument("--by-hand", action="store_true", help="also vs curl + openssl + sync")
+    parser.add_argument("--floor", action="store_true", help="also the minimal program vs curl")
     args = parser.parse_args()
     if shutil.which("curl") is None:
         sys.exit("needs curl")
@@ -141,6 +180,13 @@ def main() -> None:
                      cli(server.url, folder), reference)  # fmt: skip
             _row("loopback, in-process Downloader vs curl -o", args.rounds,
                  in_process(server.url, folder, not args.no_fsync), reference)  # fmt: skip
+            if args.by_hand:
+                _row("loopback, whole process vs by hand (curl -o, openssl dgst, sync)",
+                     args.rounds, cli(server.url, folder), by_hand(server.url, folder))  # fmt: skip
+            if args.floor:
+                for direct in (False, True):
+                    _row(f"loopback, floor program{' --direct' if direct else ''} vs curl -o",
+                         args.rounds, floor(server.url, folder, direct), reference)  # fmt: skip
         finally:
             server.stop()
         if args.rate:

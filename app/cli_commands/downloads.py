@@ -29,7 +29,6 @@ CATALOG_MODULES = (
     "app.core.inspection.classify",
     "app.core.inspection.family",
     "app.core.inspection.vae_families.detect",
-    "app.core.inspection.safe_load",
     "app.core.identify",
 )
 
