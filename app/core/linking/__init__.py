@@ -1,4 +1,4 @@
-"""Put library files into UI folders safely: plan, apply, undo, unlink, repair.
+"""Put library files into UI folders safely: plan, apply, unlink, repair (undo: operations.undo).
 
 The names below load on first use (:mod:`app.core.lazy_names`).
 """
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from app.core.linking.fsops import MODES, FileOps
     from app.core.linking.plan import LinkPlan, PlanEntry, plan_links
     from app.core.linking.records import LinkRecord, LinkStore, Operation
-    from app.core.linking.unlink import UnlinkOutcome, UnlinkResult, undo, unlink, unlink_source
+    from app.core.linking.unlink import UnlinkOutcome, UnlinkResult, unlink, unlink_source
 
 __all__ = [
     "MODES",
@@ -42,7 +42,6 @@ __all__ = [
     "folder_locator",
     "plan_links",
     "repair_broken_links",
-    "undo",
     "unlink",
     "unlink_source",
 ]
@@ -68,7 +67,6 @@ __getattr__, __dir__ = lazy_names(
         "Operation": "records",
         "UnlinkOutcome": "unlink",
         "UnlinkResult": "unlink",
-        "undo": "unlink",
         "unlink": "unlink",
         "unlink_source": "unlink",
     },

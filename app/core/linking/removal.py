@@ -32,7 +32,7 @@ class UnlinkOutcome:
 
 @dataclass(frozen=True)
 class UnlinkResult:
-    """Outcomes of :func:`unlink`, :func:`unlink_source` or :func:`undo`."""
+    """Outcomes of :func:`unlink` or :func:`unlink_source` (and of reversing link steps)."""
 
     outcomes: tuple[UnlinkOutcome, ...]
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.core.errors import UserError
-from app.core.linking.ownership import GONE
-from app.core.linking.records import LINK_CREATED, LinkStore, dest_key
+from app.core.linking.records import LinkStore, dest_key
 from app.core.linking.removal import UnlinkOutcome, UnlinkResult, remove_record
 
-__all__ = ["UnlinkOutcome", "UnlinkResult", "remove_record", "undo", "unlink", "unlink_source"]
+__all__ = ["UnlinkOutcome", "UnlinkResult", "remove_record", "unlink", "unlink_source"]
 
 
 def unlink(paths: Sequence[Path], *, store: LinkStore | None = None) -> UnlinkResult:
@@ -43,25 +41,3 @@ def unlink_source(
         keys = {dest_key(f) for f in folders}
         records = [r for r in records if dest_key(r.dest.parent) in keys]
     return unlink([r.dest for r in records], store=store)
-
-
-def undo(operation_id: str, *, store: LinkStore | None = None) -> UnlinkResult:
-    """Remove exactly what one :func:`apply_plan` created, and nothing else.
-
-    Link-only: :func:`app.core.operations.undo.undo` reverses every kind of step and
-    is what the command line and the window call.
-    """
-    store = store or LinkStore()
-    if store.operation(operation_id) is None:
-        raise UserError(f"No link operation {operation_id!r} is recorded.")
-    others = store.step_kinds(operation_id) - {LINK_CREATED}
-    if others:
-        raise UserError(
-            f"Operation {operation_id} did more than make links; undo it with: undo {operation_id}"
-        )
-    result = UnlinkResult(
-        tuple(remove_record(r, store) for r in store.active_in_operation(operation_id))
-    )
-    if all(o.removed or o.reason == GONE for o in result.outcomes):
-        store.mark_undone(operation_id)
-    return result

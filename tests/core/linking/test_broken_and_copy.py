@@ -14,10 +14,11 @@ from app.core.linking import (
     folder_locator,
     plan_links,
     repair_broken_links,
-    undo,
 )
 from app.core.linking.fsops import copy_atomic
 from app.core.linking.records import SCHEMA_VERSION
+from app.core.operations.journal import Journal
+from app.core.operations.undo import undo
 from app.core.tasks import CancelToken
 
 
@@ -107,7 +108,10 @@ def test_cancelled_apply_keeps_earlier_links_undoable(tmp_path, a1111, comfy, st
     assert (a1111.vae_dirs[0].path / source.name).read_bytes() == source.read_bytes()
     assert [p.name for p in comfy.vae_dirs[0].path.iterdir()] == ["put_vae_here"]
     op = store.operations()[0]
-    assert undo(op.id, store=store).removed == (a1111.vae_dirs[0].path / source.name,)
+    undone = undo(op.id, journal=Journal(store.db_path))
+    assert [path for step in undone.steps for path in step.removed] == [
+        a1111.vae_dirs[0].path / source.name
+    ]
 
 
 def test_store_uses_wal_and_a_schema_version(tmp_path):
