@@ -58,6 +58,7 @@ def _abs(path: Path) -> Path:
 
 def set_default_command(args: argparse.Namespace) -> int:
     """Write sd_vae (Forge 2: forge_additional_modules), or reset it to Automatic."""
+    from app.cli_commands.links import undo_hint
     from app.core.operations.set_default import set_default
 
     if not args.reset and args.path is None:
@@ -77,12 +78,13 @@ def set_default_command(args: argparse.Namespace) -> int:
     print(f"backup: {result.change.backup or 'none (there was no config.json yet)'}")
     for note in result.notes:
         print(f"note: {note}")
-    print(f"undo with: undo {result.operation_id}" if result.operation_id else "nothing changed")
+    print(undo_hint(result.operation_id) if result.operation_id else "nothing changed")
     return EXIT_OK
 
 
 def pair_command(args: argparse.Namespace) -> int:
     """Pair (or unpair) a VAE with a checkpoint."""
+    from app.cli_commands.links import undo_hint
     from app.core.operations.pair import pair, unpair
 
     if not args.unpair and args.vae is None:
@@ -109,10 +111,7 @@ def pair_command(args: argparse.Namespace) -> int:
     print(f"{checkpoint.name} now loads with {shown} ({after.source})")
     for note in result.notes:
         print(f"note: {note}")
-    if result.operation_id:
-        print(f"undo with: undo {result.operation_id}")
-    else:
-        print("nothing changed")
+    print(undo_hint(result.operation_id) if result.operation_id else "nothing changed")
     return EXIT_OK
 
 

@@ -51,7 +51,8 @@ def test_set_default_links_writes_and_undo_reverses(capsys, webui, vae):
 def test_reset_and_the_human_output(capsys, webui, vae):
     assert main(["set-default", str(vae), "--install", str(webui)]) == 0
     out = capsys.readouterr().out
-    assert f"default VAE is now {vae.name}" in out and "undo with: undo " in out
+    assert f"default VAE is now {vae.name}" in out
+    assert f"Undo make {vae.name} the default VAE of " in out and ": undo " in out
     assert "restart" in out  # the running-webui warning
     assert main(["set-default", "--reset", "--install", str(webui)]) == 0
     assert "default VAE is now Automatic" in capsys.readouterr().out
@@ -120,6 +121,8 @@ def test_unpair_with_the_vae_named_unpairs_only_that_vae(capsys, webui, vae):
     ckpt = webui / "models" / "Stable-diffusion" / "dreamshaper_8.safetensors"
     ckpt.write_bytes(os.urandom(256))
     assert main(["pair", str(vae), "--with", str(ckpt)]) == 0
+    said = capsys.readouterr().out  # ends with the undo line every changing command prints
+    assert f"Undo pair {vae.name} with dreamshaper_8.safetensors in " in said and ": undo " in said
     sidecar = ckpt.with_name("dreamshaper_8.vae.safetensors")
     other = vae.with_name("other-vae.safetensors")
     other.write_bytes(os.urandom(64))
