@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli_commands.common import EXIT_FAILED_CHECK, EXIT_OK, add_json, existing
+from app.cli_commands.common import EXIT_FAILED_CHECK, EXIT_OK, add_json, catalog, existing
 from app.cli_output import print_json, print_table, progress_printer
 from app.core.errors import UserError
 
@@ -271,7 +271,8 @@ def remove_command(args: argparse.Namespace) -> int:
     """Move files to the trash, removing the app's links of them first."""
     from app.core.operations.remove import remove
 
-    result = remove([p.expanduser().absolute() for p in args.paths])
+    with catalog() as store:
+        result = remove([p.expanduser().absolute() for p in args.paths], catalog=store)
     preview = _undo_preview(result.operation_id)
     record = {**result.to_json(), "undo": preview}
     if args.json:

@@ -124,6 +124,19 @@ def test_remove_then_undo_restores_file_and_links(capsys, uis, vae):
     assert vae.read_bytes() == data and _dests(uis, vae.name)[0].is_symlink()
 
 
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="freedesktop trash")
+@pytest.mark.usefixtures("trash_home")
+def test_remove_on_the_command_line_takes_the_file_out_of_the_catalog(capsys, vae):
+    assert main(["scan", str(vae.parent), "--json"]) == 0
+    capsys.readouterr()
+    code, listed = _json(capsys, "list")
+    assert code == 0 and str(vae) in json.dumps(listed)
+    assert main(["remove", str(vae), "--json"]) == 0
+    capsys.readouterr()
+    code, listed = _json(capsys, "list")
+    assert code == 0 and str(vae) not in json.dumps(listed)
+
+
 def test_remove_of_a_missing_file_exits_2(capsys, tmp_path):
     assert main(["remove", str(tmp_path / "nope.safetensors")]) == 2
     assert "Nothing to remove" in capsys.readouterr().err

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.errors import UserError
 from app.core.linking.records import LinkRecord, dest_key
@@ -27,6 +28,9 @@ from app.core.operations.unlink import remove_link
 from app.core.operations.words import plain_list
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
 from app.core.trash import TrashedFile, move_to_trash, restore, trash_name
+
+if TYPE_CHECKING:
+    from app.core.catalog.store import Catalog
 
 FILE_TRASHED = StepKind.FILE_TRASHED
 
@@ -90,6 +94,7 @@ def remove(
     *,
     sha256: str | None = None,
     journal: Journal | None = None,
+    catalog: Catalog | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> RemoveResult:
@@ -97,6 +102,9 @@ def remove(
 
     ``sha256`` (the entry's) also finds links the app made from another copy of the
     same bytes. One file the trash refuses is reported; the others still go.
+    ``catalog``, when given, forgets every path that is gone (both fronts pass
+    theirs, so neither shows a trashed file until the next scan); undo brings the
+    files back and the next scan of their folders catalogs them again.
     """
     paths = [Path(os.path.abspath(p)) for p in locations]
     if not paths:
@@ -126,10 +134,19 @@ def remove(
             progress(done, len(paths))
         removed = [o.path for o in unlinked if o.removed] + [o.path for o in outcomes if o.trashed]
         notes = release_removed(removed, op_id, journal)
+        if catalog is not None:
+            _forget(catalog, removed)
     finally:
         journal.discard_if_empty(op_id)
     kept = op_id if journal.get(op_id) is not None else None
     return RemoveResult(kept, tuple(unlinked), tuple(outcomes), notes)
+
+
+def _forget(catalog: Catalog, removed: Sequence[Path]) -> None:
+    from app.core.library.catalog_sync import forget_path
+
+    for path in removed:
+        forget_path(catalog, path)
 
 
 def _trash_one(path: Path, journal: Journal, op_id: str) -> TrashOutcome:

@@ -214,8 +214,11 @@ class LibraryActions(QObject):
 
         def work(progress: TaskProgress, cancel: CancelToken) -> RemoveResult:
             from app.core.operations.remove import remove
+            from app.gui.state import open_catalog
 
-            return remove(locations, sha256=sha, progress=progress, cancel=cancel)
+            with open_catalog() as catalog:
+                return remove(locations, sha256=sha, catalog=catalog, progress=progress,
+                              cancel=cancel)  # fmt: skip
 
         def done(result: RemoveResult) -> None:
             unlinked = {u.path for u in result.unlinked if u.removed}  # links: gone, not trashed

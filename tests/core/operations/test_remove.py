@@ -72,3 +72,22 @@ def test_nothing_there_is_refused_before_anything_happens(tmp_path, journal, tra
     with pytest.raises(UserError, match="Nothing to remove"):
         remove([tmp_path / "gone.safetensors"], journal=journal)
     assert journal.recent() == []
+
+
+def test_the_catalog_forgets_what_went_to_the_trash(tmp_path, library_file, journal, trash_home):
+    """Both fronts pass their catalog: a trashed file is not listed until it comes back."""
+    from app.core.catalog.scanner import scan
+    from app.core.catalog.store import Catalog
+
+    keep = library_file.with_name("other.safetensors")
+    keep.write_bytes(os.urandom(2048))
+    with Catalog(tmp_path / "catalog.sqlite3") as catalog:
+        scan(catalog, [library_file.parent])
+        assert catalog.entry_for_path(library_file) is not None
+        result = remove([library_file], journal=journal, catalog=catalog)
+        assert result.trashed == (library_file,)
+        assert catalog.entry_for_path(library_file) is None
+        assert catalog.entry_for_path(keep) is not None  # only what was trashed
+        assert undo(journal=journal).complete
+        scan(catalog, [library_file.parent])  # the next scan of its folder finds it again
+        assert catalog.entry_for_path(library_file) is not None
