@@ -3,9 +3,10 @@
 A :class:`~app.core.errors.UserError` is shown as its own message: it was
 written for people. Anything else is a bug: the traceback goes to the log file
 and an error dialog shows a short apology with the details folded away.
-A damaged or locked catalog gets its two ways out as buttons
-(``recovery_chosen``; :mod:`app.gui.catalog_recovery` runs them), and a
-message already on screen is not opened a second time. Dialogs open
+A damaged or locked catalog, or link records file, gets its two ways out as
+buttons (``recovery_chosen``; :mod:`app.gui.catalog_recovery` and
+:mod:`app.gui.link_records_recovery` run them), and a message already on
+screen is not opened a second time. Dialogs open
 window-modal but never block the event loop (``open``, not ``exec``), so a
 failing task can never freeze the window.
 """
@@ -16,7 +17,7 @@ import sys
 import traceback
 from enum import StrEnum
 from types import TracebackType
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -32,21 +33,24 @@ __all__ = ["LOG_NAME", "ErrorPresenter", "Recovery", "log_file", "setup_file_log
 
 
 class Recovery(StrEnum):
-    """The ways out of a damaged or locked catalog the presenter offers."""
+    """The ways out of a damaged or locked database the presenter offers."""
 
-    RESTORE = "restore"
-    REBUILD = "rebuild"
+    RESTORE = "restore"  # the catalog's newest backup
+    REBUILD = "rebuild"  # the catalog set aside and rebuilt by a rescan
+    LINKS_RESTORE = "links-restore"  # links.sqlite3's newest backup (`links restore`)
+    LINKS_SET_ASIDE = "links-set-aside"  # links.sqlite3 set aside, started empty
 
 
-def _catalog_can_recover(exc: BaseException) -> TypeGuard[DatabaseProblem]:
-    """A damaged or locked catalog, which restore or rebuild can cure."""
+def _recoverable(exc: BaseException) -> DatabaseProblem | None:
+    """A damaged or locked app database, which its ways out can cure; None otherwise."""
     if not isinstance(exc, UserError):
-        return False
+        return None
     # Imported here, on the error path: the window starts without the SQLite modules.
-    from app.core.catalog.db import NAME
     from app.core.sqlite_errors import RECOVERABLE, DatabaseProblem
 
-    return isinstance(exc, DatabaseProblem) and exc.name == NAME and exc.trouble in RECOVERABLE
+    if isinstance(exc, DatabaseProblem) and exc.trouble in RECOVERABLE:
+        return exc
+    return None
 
 
 class ErrorPresenter(QObject):
@@ -65,9 +69,17 @@ class ErrorPresenter(QObject):
         """UserError: its message; Cancelled: nothing; anything else: the bug dialog."""
         if isinstance(exc, Cancelled):
             return
-        if _catalog_can_recover(exc):
-            self._catalog_problem(exc)
-            return
+        problem = _recoverable(exc)
+        if problem is not None:
+            from app.core.catalog.db import NAME as CATALOG
+            from app.core.linking.records import NAME as LINK_RECORDS
+
+            if problem.name == CATALOG:
+                self._catalog_problem(problem)
+                return
+            if problem.name == LINK_RECORDS:
+                self._links_problem(problem)
+                return
         if isinstance(exc, UserError):
             text = error_text(str(exc))  # core's sentence in the window's language
             if text not in self.open_boxes:
@@ -98,21 +110,47 @@ class ErrorPresenter(QObject):
 
     def _catalog_problem(self, exc: DatabaseProblem) -> None:
         """A damaged or locked catalog: say so once, with its two ways out as buttons."""
-        key = f"catalog:{exc.path}"
+        advice = self.tr(
+            "You can put back the newest backup of the catalog, or set it aside (nothing is "
+            "deleted) and rebuild it by scanning your folders again.")  # fmt: skip
+        choices = ((Recovery.RESTORE, self.tr("Restore backup"), "restoreButton"),
+                   (Recovery.REBUILD, self.tr("Rebuild catalog"), "rebuildButton"))  # fmt: skip
+        self._database_problem(exc, "catalogProblemBox", self.tr("The catalog cannot be used"),
+                               advice, choices)  # fmt: skip
+
+    def _links_problem(self, exc: DatabaseProblem) -> None:
+        """Damaged or locked link records (``links.sqlite3``): the same, with their ways out."""
+        advice = self.tr(
+            "You can put back the newest backup of the link records, or set them aside "
+            "(nothing is deleted) and start empty: the links made so far are then left alone "
+            "as your own files.")  # fmt: skip
+        choices = (
+            (Recovery.LINKS_RESTORE, self.tr("Restore backup"), "linksRestoreButton"),
+            (Recovery.LINKS_SET_ASIDE, self.tr("Set aside"), "linksSetAsideButton"),
+        )
+        title = self.tr("The link records cannot be used")
+        self._database_problem(exc, "linksProblemBox", title, advice, choices)
+
+    def _database_problem(
+        self,
+        exc: DatabaseProblem,
+        object_name: str,
+        title: str,
+        advice: str,
+        choices: tuple[tuple[Recovery, str, str], ...],
+    ) -> None:
+        """Say so once (several tasks fail on one file), with the ways out as buttons."""
+        key = f"{exc.name}:{exc.path}"
         self._note("user", str(exc))
         if key in self.open_boxes:
             return
-        text = "\n\n".join((error_text(exc.reason), self.tr(
-            "You can put back the newest backup of the catalog, or set it aside (nothing is "
-            "deleted) and rebuild it by scanning your folders again.")))  # fmt: skip
-        box = self._box(QMessageBox.Icon.Warning, self.tr("The catalog cannot be used"), text,
-                        show=False)  # fmt: skip
-        box.setObjectName("catalogProblemBox")
+        text = "\n\n".join((error_text(exc.reason), advice))
+        box = self._box(QMessageBox.Icon.Warning, title, text, show=False)
+        box.setObjectName(object_name)
         box.setStandardButtons(QMessageBox.StandardButton.Close)
-        for choice, label in ((Recovery.RESTORE, self.tr("Restore backup")),
-                              (Recovery.REBUILD, self.tr("Rebuild catalog"))):  # fmt: skip
+        for choice, label, button_name in choices:
             button = box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
-            button.setObjectName(f"{choice}Button")
+            button.setObjectName(button_name)
             button.clicked.connect(lambda _=False, c=choice: self.recovery_chosen.emit(c))
         self._track(key, box)
         box.open()

@@ -239,47 +239,47 @@
         <translation>正在取消 {name} 的配对</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="367"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="370"/>
         <source>not available yet</source>
         <translation>暂不可用</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="381"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="384"/>
         <source>cannot tell: {why}</source>
         <translation>无法判断：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="385"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="388"/>
         <source>Identifying baked-in VAEs</source>
         <translation>正在识别内置 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="399"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="402"/>
         <source>Select a checkpoint to see what an external VAE would change.</source>
         <translation>选择一个大模型，查看外挂 VAE 会带来什么变化。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="405"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="408"/>
         <source>{name}: baked-in VAE {label}.</source>
         <translation>{name}：内置 VAE 为 {label}。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="407"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="410"/>
         <source>{name} holds no VAE: select one in your UI, or it cannot make images.</source>
         <translation>{name} 不含 VAE：请在界面中选择一个，否则无法生成图片。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="410"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="413"/>
         <source>{name} already carries {label}. Selecting that same VAE changes nothing; a different one (for example EMA instead of MSE) would.</source>
         <translation>{name} 已内置 {label}。选择同一个 VAE 不会有任何变化；换一个不同的（例如用 EMA 代替 MSE）才会。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="414"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="417"/>
         <source>{name} carries a VAE that matches none in your library. Compare it with an official VAE in Preview to see the difference.</source>
         <translation>{name} 内置的 VAE 与库中任何一个都不匹配。可以在预览中与官方 VAE 对比，看看差别。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/checkpoints.py" line="419"/>
+        <location filename="../../app/gui/panels/checkpoints.py" line="422"/>
         <source>{install} loads it with {pairing}.</source>
         <translation>{install} 加载它时使用 {pairing}。</translation>
     </message>
@@ -287,1012 +287,1012 @@
 <context>
     <name>CoreMessages</name>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="32"/>
+        <location filename="../../app/gui/core_messages.py" line="33"/>
         <source>cannot be proven safe: {why}</source>
         <translation>无法证明可以安全加载，已拒绝：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="33"/>
+        <location filename="../../app/gui/core_messages.py" line="34"/>
         <source>pickle imports {names}; loading it could run code, so it is refused</source>
         <translation>pickle 导入了 {names}；加载它可能执行代码，因此已拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="34"/>
+        <location filename="../../app/gui/core_messages.py" line="35"/>
         <source>pickle imports {names}; loading it could run code, so it is refused (these are PyTorch Lightning training objects, usually harmless, but weights-only loading cannot read them: prefer a .safetensors copy)</source>
         <translation>pickle 导入了 {names}；加载它可能执行代码，因此已拒绝（这些是 PyTorch Lightning 训练对象，通常无害，但仅权重加载无法读取它们：请改用 .safetensors 副本）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="35"/>
+        <location filename="../../app/gui/core_messages.py" line="36"/>
         <source>zip container has no directory at its end: the file was cut short (interrupted download or copy?)</source>
         <translation>zip 容器末尾没有目录：文件不完整（下载或复制中断了？）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="36"/>
+        <location filename="../../app/gui/core_messages.py" line="37"/>
         <source>zip member {name} lies past the end of the file</source>
         <translation>zip 成员 {name} 位于文件末尾之外</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="37"/>
+        <location filename="../../app/gui/core_messages.py" line="38"/>
         <source>zip member {name} ends past the end of the file</source>
         <translation>zip 成员 {name} 的结尾超出了文件末尾</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="38"/>
+        <location filename="../../app/gui/core_messages.py" line="39"/>
         <source>file is {size} bytes but tensors need at least {need}: the file was cut short (interrupted download or copy?)</source>
         <translation>文件只有 {size} 字节，但张量至少需要 {need} 字节：文件不完整（下载或复制中断了？）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="39"/>
+        <location filename="../../app/gui/core_messages.py" line="40"/>
         <source>file is {size} bytes; a safetensors file needs at least 8</source>
         <translation>文件只有 {size} 字节；safetensors 文件至少需要 8 字节</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="40"/>
+        <location filename="../../app/gui/core_messages.py" line="41"/>
         <source>file is {size} bytes but its header alone needs {need}: the file was cut short (interrupted download or copy?)</source>
         <translation>文件只有 {size} 字节，但仅文件头就需要 {need} 字节：文件不完整（下载或复制中断了？）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="41"/>
+        <location filename="../../app/gui/core_messages.py" line="42"/>
         <source>file is empty (0 bytes): an interrupted download or copy?</source>
         <translation>文件为空（0 字节）：下载或复制中断了？</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="42"/>
+        <location filename="../../app/gui/core_messages.py" line="43"/>
         <source>file is {size} bytes but tensors need {need}: the file was cut short (interrupted download or copy?)</source>
         <translation>文件只有 {size} 字节，但张量需要 {need} 字节：文件不完整（下载或复制中断了？）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="43"/>
+        <location filename="../../app/gui/core_messages.py" line="44"/>
         <source>pickle data ends early: the file was cut short</source>
         <translation>pickle 数据提前结束：文件不完整</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="44"/>
+        <location filename="../../app/gui/core_messages.py" line="45"/>
         <source>file has {extra} unexpected bytes after the last tensor</source>
         <translation>最后一个张量之后有 {extra} 个多余的字节</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="45"/>
+        <location filename="../../app/gui/core_messages.py" line="46"/>
         <source>not a valid pickle ({why})</source>
         <translation>不是有效的 pickle（{why}）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="46"/>
+        <location filename="../../app/gui/core_messages.py" line="47"/>
         <source>the file ends inside a member: it was cut short</source>
         <translation>文件在某个成员中间就结束了：文件不完整</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="47"/>
+        <location filename="../../app/gui/core_messages.py" line="48"/>
         <source>header claims {length} bytes (limit {limit}) but the file is {size} bytes: corrupt or not a safetensors file</source>
         <translation>文件头声称有 {length} 字节（上限 {limit}），但文件只有 {size} 字节：文件已损坏，或不是 safetensors 文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="48"/>
+        <location filename="../../app/gui/core_messages.py" line="49"/>
         <source>header is {length} bytes, more than the {limit} this app reads (real headers, training metadata included, stay under a few MB)</source>
         <translation>文件头有 {length} 字节，超过本程序读取的上限 {limit}（真实的文件头连同训练元数据也不过几 MB）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="49"/>
+        <location filename="../../app/gui/core_messages.py" line="50"/>
         <source>header {detail}: not a loadable safetensors header</source>
         <translation>文件头{detail}：不是可加载的 safetensors 文件头</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="50"/>
+        <location filename="../../app/gui/core_messages.py" line="51"/>
         <source>this is {what}, not a VAE</source>
         <translation>这是{what}，不是 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="51"/>
+        <location filename="../../app/gui/core_messages.py" line="52"/>
         <source>a LoRA (lora_down/lora_up weights)</source>
         <translation>一个 LoRA（lora_down/lora_up 权重）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="52"/>
+        <location filename="../../app/gui/core_messages.py" line="53"/>
         <source>a textual-inversion embedding</source>
         <translation>一个文本反转（textual inversion）嵌入</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="53"/>
+        <location filename="../../app/gui/core_messages.py" line="54"/>
         <source>diffusion model weights without a VAE</source>
         <translation>不含 VAE 的扩散模型权重</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="54"/>
+        <location filename="../../app/gui/core_messages.py" line="55"/>
         <source>a file with no tensors</source>
         <translation>一个不含张量的文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="55"/>
+        <location filename="../../app/gui/core_messages.py" line="56"/>
         <source>{count} tensors with no VAE, LoRA or embedding keys</source>
         <translation>{count} 个张量，没有 VAE、LoRA 或嵌入的键</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="56"/>
+        <location filename="../../app/gui/core_messages.py" line="57"/>
         <source>folder holds no diffusion_pytorch_model file</source>
         <translation>文件夹中没有 diffusion_pytorch_model 文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="57"/>
+        <location filename="../../app/gui/core_messages.py" line="58"/>
         <source>GGUF (quantized) file: not supported for VAEs</source>
         <translation>GGUF（量化）文件：不支持用作 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="58"/>
+        <location filename="../../app/gui/core_messages.py" line="59"/>
         <source>not a safetensors, torch or diffusers model file</source>
         <translation>不是 safetensors、torch 或 diffusers 模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="59"/>
+        <location filename="../../app/gui/core_messages.py" line="60"/>
         <source>a plain Python pickle, not a torch.save file</source>
         <translation>普通的 Python pickle，不是 torch.save 文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="60"/>
+        <location filename="../../app/gui/core_messages.py" line="61"/>
         <source>a torch file in the pre-1.0 tar format: weights-only loading refuses it (re-save it with a current torch)</source>
         <translation>1.0 之前的 tar 格式 torch 文件：仅权重加载会拒绝它（请用新版 torch 重新保存）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="61"/>
+        <location filename="../../app/gui/core_messages.py" line="62"/>
         <source>zip archive without data.pkl: not a torch file</source>
         <translation>没有 data.pkl 的 zip 压缩包：不是 torch 文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="62"/>
+        <location filename="../../app/gui/core_messages.py" line="63"/>
         <source>{member} fails its CRC check: the file is damaged</source>
         <translation>{member} 未通过 CRC 校验：文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="63"/>
+        <location filename="../../app/gui/core_messages.py" line="64"/>
         <source>the zip directory points past the end of the file</source>
         <translation>zip 目录指向文件末尾之外</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="64"/>
+        <location filename="../../app/gui/core_messages.py" line="65"/>
         <source>could not read the tensor index ({detail})</source>
         <translation>无法读取张量索引（{detail}）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="65"/>
+        <location filename="../../app/gui/core_messages.py" line="66"/>
         <source>read failed: {detail}</source>
         <translation>读取失败：{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="66"/>
+        <location filename="../../app/gui/core_messages.py" line="67"/>
         <source>{count} NaN/Inf values, first in tensor {tensor}</source>
         <translation>{count} 个 NaN/Inf 值，首个出现在张量 {tensor} 中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="67"/>
+        <location filename="../../app/gui/core_messages.py" line="68"/>
         <source>cannot check for NaN/Inf: {reason}</source>
         <translation>无法检查 NaN/Inf：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="68"/>
+        <location filename="../../app/gui/core_messages.py" line="69"/>
         <source>matches {name}</source>
         <translation>与 {name} 一致</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="69"/>
+        <location filename="../../app/gui/core_messages.py" line="70"/>
         <source>named like {name} but the hash differs ({how})</source>
         <translation>文件名与 {name} 相同，但哈希不同（{how}）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="70"/>
+        <location filename="../../app/gui/core_messages.py" line="71"/>
         <source>{size} bytes instead of {expected}</source>
         <translation>{size} 字节，应为 {expected} 字节</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="71"/>
+        <location filename="../../app/gui/core_messages.py" line="72"/>
         <source>{size} bytes instead of {expected}: probably an incomplete download</source>
         <translation>{size} 字节，应为 {expected} 字节：可能是下载不完整</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="72"/>
+        <location filename="../../app/gui/core_messages.py" line="73"/>
         <source>same size, different bytes: corrupt or modified</source>
         <translation>大小相同但内容不同：已损坏或被修改</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="73"/>
+        <location filename="../../app/gui/core_messages.py" line="74"/>
         <source>not hashed yet</source>
         <translation>尚未计算哈希</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="74"/>
+        <location filename="../../app/gui/core_messages.py" line="75"/>
         <source>matches the published but unconfirmed hash of {name}; likely genuine, not verified</source>
         <translation>与 {name} 已公布但未确认的哈希一致；很可能是正版，但未经验证</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="75"/>
+        <location filename="../../app/gui/core_messages.py" line="76"/>
         <source>third-party file; same size as {name} but other bytes (another VAE in the same format, or a modified copy)</source>
         <translation>第三方文件；大小与 {name} 相同但内容不同（同格式的另一个 VAE，或被修改的副本）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="76"/>
+        <location filename="../../app/gui/core_messages.py" line="77"/>
         <source>third-party file: not in the registry of official VAEs</source>
         <translation>第三方文件：不在官方 VAE 登记表中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="77"/>
+        <location filename="../../app/gui/core_messages.py" line="78"/>
         <source>hash read from {source}, not computed by VAE Manager: informational only, it cannot make a file official</source>
         <translation>哈希读取自 {source}，并非 VAE Manager 计算：仅供参考，不能据此认定为官方文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="78"/>
+        <location filename="../../app/gui/core_messages.py" line="79"/>
         <source>A1111&apos;s cache.json</source>
         <translation>A1111 的 cache.json</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="79"/>
+        <location filename="../../app/gui/core_messages.py" line="80"/>
         <source>SD.Next&apos;s data/cache.json</source>
         <translation>SD.Next 的 data/cache.json</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="80"/>
+        <location filename="../../app/gui/core_messages.py" line="81"/>
         <source>the A1111/Forge hash cache (cache/hashes)</source>
         <translation>A1111/Forge 的哈希缓存（cache/hashes）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="81"/>
+        <location filename="../../app/gui/core_messages.py" line="82"/>
         <source>Stability Matrix&apos;s .cm-info.json</source>
         <translation>Stability Matrix 的 .cm-info.json</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="82"/>
+        <location filename="../../app/gui/core_messages.py" line="83"/>
         <source>unknown source</source>
         <translation>未知来源</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="83"/>
+        <location filename="../../app/gui/core_messages.py" line="84"/>
         <source>hash read from {source}, not computed by VAE Manager: not judged until VAE Manager hashes the file itself</source>
         <translation>哈希读取自 {source}，并非 VAE Manager 计算：在 VAE Manager 亲自计算哈希之前不作判定</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="84"/>
+        <location filename="../../app/gui/core_messages.py" line="85"/>
         <source>the server answered {status} {reason}</source>
         <translation>服务器返回 {status} {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="85"/>
+        <location filename="../../app/gui/core_messages.py" line="86"/>
         <source>the access token was refused ({status} {reason}) for {where}: check the token in settings and accept the model&apos;s licence on its page</source>
         <translation>访问令牌被拒绝（{status} {reason}），地址 {where}：请在设置中检查令牌，并在模型页面上接受其许可协议</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="86"/>
+        <location filename="../../app/gui/core_messages.py" line="87"/>
         <source>this file needs an access token: set it in settings ({status} {reason}: {where})</source>
         <translation>此文件需要访问令牌：请在设置中填写（{status} {reason}：{where}）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="87"/>
+        <location filename="../../app/gui/core_messages.py" line="88"/>
         <source>not found ({status} {reason}): {where}</source>
         <translation>未找到（{status} {reason}）：{where}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="88"/>
+        <location filename="../../app/gui/core_messages.py" line="89"/>
         <source>the server refused the download ({status} {reason}): {where}</source>
         <translation>服务器拒绝了下载（{status} {reason}）：{where}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="89"/>
+        <location filename="../../app/gui/core_messages.py" line="90"/>
         <source>secure connection failed (certificate or TLS problem): {detail}</source>
         <translation>安全连接失败（证书或 TLS 问题）：{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="90"/>
+        <location filename="../../app/gui/core_messages.py" line="91"/>
         <source>the server redirected too many times</source>
         <translation>服务器重定向次数过多</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="91"/>
+        <location filename="../../app/gui/core_messages.py" line="92"/>
         <source>invalid download address: {detail}</source>
         <translation>下载地址无效：{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="92"/>
+        <location filename="../../app/gui/core_messages.py" line="93"/>
         <source>the server did not accept the connection in time</source>
         <translation>服务器未能及时接受连接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="93"/>
+        <location filename="../../app/gui/core_messages.py" line="94"/>
         <source>no data for {seconds} s (stalled transfer)</source>
         <translation>{seconds} 秒内没有收到数据（传输停滞）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="94"/>
+        <location filename="../../app/gui/core_messages.py" line="95"/>
         <source>the connection dropped during the transfer</source>
         <translation>传输过程中连接中断</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="95"/>
+        <location filename="../../app/gui/core_messages.py" line="96"/>
         <source>the server refused the connection</source>
         <translation>服务器拒绝了连接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="96"/>
+        <location filename="../../app/gui/core_messages.py" line="97"/>
         <source>connection problem: {detail}</source>
         <translation>连接问题：{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="97"/>
+        <location filename="../../app/gui/core_messages.py" line="98"/>
         <source>{what}: download failed after {tries} tries ({failure}); the partial file is kept, resume it later</source>
         <translation>{what}：尝试 {tries} 次后下载失败（{failure}）；已下载的部分会保留，可稍后继续</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="98"/>
+        <location filename="../../app/gui/core_messages.py" line="99"/>
         <source>{what}: {reason} (gave up after {restarts} restarts)</source>
         <translation>{what}：{reason}（重新开始 {restarts} 次后放弃）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="99"/>
+        <location filename="../../app/gui/core_messages.py" line="100"/>
         <source>the {what} {url} is not a valid URL: {detail}</source>
         <translation>{what} {url} 不是有效的网址：{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="100"/>
+        <location filename="../../app/gui/core_messages.py" line="101"/>
         <source>the {what} must be an https:// address, got {url}</source>
         <translation>{what} 必须是 https:// 地址，收到的是 {url}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="101"/>
+        <location filename="../../app/gui/core_messages.py" line="102"/>
         <source>the {what} must use https:// (plain http is only allowed for this computer): {url}</source>
         <translation>{what} 必须使用 https://（普通 http 只允许用于本机）：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="102"/>
+        <location filename="../../app/gui/core_messages.py" line="103"/>
         <source>the {what} {url} is {reason}: refused</source>
         <translation>{what} {url} 是{reason}：已拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="103"/>
+        <location filename="../../app/gui/core_messages.py" line="104"/>
         <source>{lead}, which is not a valid URL ({detail}): refused</source>
         <translation>{lead}，这不是有效的网址（{detail}）：已拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="104"/>
+        <location filename="../../app/gui/core_messages.py" line="105"/>
         <source>{lead}, which is not an http(s) address: refused</source>
         <translation>{lead}，这不是 http(s) 地址：已拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="105"/>
+        <location filename="../../app/gui/core_messages.py" line="106"/>
         <source>{lead}, which names no host: refused</source>
         <translation>{lead}，其中没有主机名：已拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="106"/>
+        <location filename="../../app/gui/core_messages.py" line="107"/>
         <source>{lead}, which is {reason}: refused</source>
         <translation>{lead}，这是{reason}：已拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="107"/>
+        <location filename="../../app/gui/core_messages.py" line="108"/>
         <source>{lead}, plain http to another computer (only https is allowed there): refused</source>
         <translation>{lead}，是通往其他计算机的普通 http（那里只允许 https）：已拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="108"/>
+        <location filename="../../app/gui/core_messages.py" line="109"/>
         <source>the server redirected to {url}</source>
         <translation>服务器重定向到 {url}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="109"/>
+        <location filename="../../app/gui/core_messages.py" line="110"/>
         <source>the address {url}</source>
         <translation>地址 {url}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="110"/>
+        <location filename="../../app/gui/core_messages.py" line="111"/>
         <source>markers: {markers}</source>
         <translation>识别依据：{markers}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="111"/>
+        <location filename="../../app/gui/core_messages.py" line="112"/>
         <source>default models/{sub}</source>
         <translation>默认的 models/{sub}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="112"/>
+        <location filename="../../app/gui/core_messages.py" line="113"/>
         <source>default models/{sub} (desktop base folder)</source>
         <translation>默认的 models/{sub}（桌面版基础文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="113"/>
+        <location filename="../../app/gui/core_messages.py" line="114"/>
         <source>default Models</source>
         <translation>默认的 Models</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="114"/>
+        <location filename="../../app/gui/core_messages.py" line="115"/>
         <source>{name} in {file} line {line}</source>
         <translation>{file} 第 {line} 行的 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="115"/>
+        <location filename="../../app/gui/core_messages.py" line="116"/>
         <source>{name} in {file} line {line} ({note})</source>
         <translation>{file} 第 {line} 行的 {name}（{note}）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="116"/>
+        <location filename="../../app/gui/core_messages.py" line="117"/>
         <source>{source} (links to {target})</source>
         <translation>{source}（链接到 {target}）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="117"/>
+        <location filename="../../app/gui/core_messages.py" line="118"/>
         <source>aki package (its launcher&apos;s own arguments are not read)</source>
         <translation>秋叶整合包（不读取其启动器自己的参数）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="118"/>
+        <location filename="../../app/gui/core_messages.py" line="119"/>
         <source>output/vae (ComfyUI also lists it)</source>
         <translation>output/vae（ComfyUI 也会列出它）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="119"/>
+        <location filename="../../app/gui/core_messages.py" line="120"/>
         <source>{file}: section {section}, {how}</source>
         <translation>{file}：{section} 段，{how}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="120"/>
+        <location filename="../../app/gui/core_messages.py" line="121"/>
         <source>{key} (relative to the yaml folder)</source>
         <translation>{key}（相对于 yaml 所在文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="121"/>
+        <location filename="../../app/gui/core_messages.py" line="122"/>
         <source>ComfyUI desktop base folder (basePath in {file})</source>
         <translation>ComfyUI 桌面版基础文件夹（{file} 中的 basePath）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="122"/>
+        <location filename="../../app/gui/core_messages.py" line="123"/>
         <source>ComfyUI desktop base folder (markers: {markers}; no desktop config found)</source>
         <translation>ComfyUI 桌面版基础文件夹（识别依据：{markers}；未找到桌面版配置）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="123"/>
+        <location filename="../../app/gui/core_messages.py" line="124"/>
         <source>config.json {key}</source>
         <translation>config.json 中的 {key}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="124"/>
+        <location filename="../../app/gui/core_messages.py" line="125"/>
         <source>InvokeAI has no VAE folder</source>
         <translation>InvokeAI 没有 VAE 文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="125"/>
+        <location filename="../../app/gui/core_messages.py" line="126"/>
         <source>add the file in Model Manager (Scan Folder / URL or Local Path, &apos;in place&apos;)</source>
         <translation>请在模型管理器中添加文件（扫描文件夹 / URL 或本地路径，选择“就地”）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="126"/>
+        <location filename="../../app/gui/core_messages.py" line="127"/>
         <source>one-click package {path}</source>
         <translation>一键整合包 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="127"/>
+        <location filename="../../app/gui/core_messages.py" line="128"/>
         <source>portable package {path}</source>
         <translation>便携包 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="128"/>
+        <location filename="../../app/gui/core_messages.py" line="129"/>
         <source>Windows package {path}</source>
         <translation>Windows 整合包 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="129"/>
+        <location filename="../../app/gui/core_messages.py" line="130"/>
         <source>Stability Matrix package {label} in {root}</source>
         <translation>{root} 中的 Stability Matrix 包 {label}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="130"/>
+        <location filename="../../app/gui/core_messages.py" line="131"/>
         <source>Stability Matrix library{portable}: {markers}</source>
         <translation>Stability Matrix 库{portable}：{markers}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="131"/>
+        <location filename="../../app/gui/core_messages.py" line="132"/>
         <source>added by you</source>
         <translation>由你添加</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="132"/>
+        <location filename="../../app/gui/core_messages.py" line="133"/>
         <source>shared Models/{sub}</source>
         <translation>共享的 Models/{sub}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="133"/>
+        <location filename="../../app/gui/core_messages.py" line="134"/>
         <source>settings.json ModelDirectoryOverride</source>
         <translation>settings.json 中的 ModelDirectoryOverride</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="134"/>
+        <location filename="../../app/gui/core_messages.py" line="135"/>
         <source>settings.json ModelDirectoryOverride {path} is refused: {why}</source>
         <translation>settings.json 中的 ModelDirectoryOverride {path} 被拒绝：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="135"/>
+        <location filename="../../app/gui/core_messages.py" line="136"/>
         <source>settings.json ModelDirectoryOverride {value} is not a usable path: ignored, default Models/ used</source>
         <translation>settings.json 中的 ModelDirectoryOverride {value} 不是可用的路径：已忽略，改用默认的 Models/</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="136"/>
+        <location filename="../../app/gui/core_messages.py" line="137"/>
         <source>{what}: ignored, default folders used</source>
         <translation>{what}：已忽略，改用默认文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="137"/>
+        <location filename="../../app/gui/core_messages.py" line="138"/>
         <source>&apos;{name}&apos; ({package}, shared folders: {method})</source>
         <translation>“{name}”（{package}，共享文件夹方式：{method}）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="138"/>
+        <location filename="../../app/gui/core_messages.py" line="139"/>
         <source>link {name} into {where}</source>
         <translation>将 {name} 链接到 {where}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="139"/>
+        <location filename="../../app/gui/core_messages.py" line="140"/>
         <source>link {name} into {where}; unlink it from {unlinked}</source>
         <translation>将 {name} 链接到 {where}，并从 {unlinked} 取消链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="140"/>
+        <location filename="../../app/gui/core_messages.py" line="141"/>
         <source>unlink {names} from {where}</source>
         <translation>从 {where} 取消链接 {names}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="141"/>
+        <location filename="../../app/gui/core_messages.py" line="142"/>
         <source>make {name} the default VAE of {install} at {root}</source>
         <translation>将 {name} 设为 {install}（{root}）的默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="142"/>
+        <location filename="../../app/gui/core_messages.py" line="143"/>
         <source>reset the default VAE of {install} at {root}</source>
         <translation>重置 {install}（{root}）的默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="143"/>
+        <location filename="../../app/gui/core_messages.py" line="144"/>
         <source>reset the default VAE after undoing {summary}</source>
         <translation>撤销“{summary}”后重置默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="144"/>
+        <location filename="../../app/gui/core_messages.py" line="145"/>
         <source>pair {vae} with {checkpoint} in {install} at {root}</source>
         <translation>在 {install}（{root}）中将 {vae} 与 {checkpoint} 配对</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="145"/>
+        <location filename="../../app/gui/core_messages.py" line="146"/>
         <source>unpair {checkpoint} in {install}</source>
         <translation>取消 {install} 中 {checkpoint} 的 VAE 配对</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="146"/>
+        <location filename="../../app/gui/core_messages.py" line="147"/>
         <source>import {names}</source>
         <translation>导入 {names}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="147"/>
+        <location filename="../../app/gui/core_messages.py" line="148"/>
         <source>move {names} to {trash}</source>
         <translation>将 {names} 移到{trash}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="148"/>
+        <location filename="../../app/gui/core_messages.py" line="149"/>
         <source>move the library from {old} to {new}</source>
         <translation>将库从 {old} 移到 {new}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="149"/>
+        <location filename="../../app/gui/core_messages.py" line="150"/>
         <source>link {name} ({count} links)</source>
         <translation>链接 {name}（{count} 个链接）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="150"/>
+        <location filename="../../app/gui/core_messages.py" line="151"/>
         <source>link {name} (1 link)</source>
         <translation>链接 {name}（1 个链接）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="151"/>
+        <location filename="../../app/gui/core_messages.py" line="152"/>
         <source>the trash</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="152"/>
+        <location filename="../../app/gui/core_messages.py" line="153"/>
         <source>the Trash</source>
         <translation>废纸篓</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="153"/>
+        <location filename="../../app/gui/core_messages.py" line="154"/>
         <source>the Recycle Bin</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="154"/>
+        <location filename="../../app/gui/core_messages.py" line="155"/>
         <source>Undo {what}</source>
         <translation>撤销：{what}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="155"/>
+        <location filename="../../app/gui/core_messages.py" line="156"/>
         <source>Nothing to undo: no recorded operation is left to reverse.</source>
         <translation>没有可撤销的操作：记录中已没有可以撤回的操作。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="156"/>
+        <location filename="../../app/gui/core_messages.py" line="157"/>
         <source>No operation {id} is recorded.</source>
         <translation>没有记录编号为 {id} 的操作。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="157"/>
+        <location filename="../../app/gui/core_messages.py" line="158"/>
         <source>Operation {id} ({summary}) was already undone.</source>
         <translation>操作 {id}（{summary}）已经撤销过了。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="158"/>
+        <location filename="../../app/gui/core_messages.py" line="159"/>
         <source>Operation {id} ({summary}) did nothing to undo.</source>
         <translation>操作 {id}（{summary}）没有做任何可撤销的事。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="159"/>
+        <location filename="../../app/gui/core_messages.py" line="160"/>
         <source>Undone: {what}</source>
         <translation>已撤销：{what}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="160"/>
+        <location filename="../../app/gui/core_messages.py" line="161"/>
         <source>Partly undone: {what}. Left alone:</source>
         <translation>部分撤销：{what}。未改动的步骤：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="161"/>
+        <location filename="../../app/gui/core_messages.py" line="162"/>
         <source>a &apos;{kind}&apos; step</source>
         <translation>一个“{kind}”步骤</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="162"/>
+        <location filename="../../app/gui/core_messages.py" line="163"/>
         <source>this version of VAE Manager cannot undo it</source>
         <translation>此版本的 VAE Manager 无法撤销它</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="163"/>
+        <location filename="../../app/gui/core_messages.py" line="164"/>
         <source>remove the link {path}</source>
         <translation>移除链接 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="164"/>
+        <location filename="../../app/gui/core_messages.py" line="165"/>
         <source>put back the link {path}</source>
         <translation>恢复链接 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="165"/>
+        <location filename="../../app/gui/core_messages.py" line="166"/>
         <source>put {key} in {path} back to {old}</source>
         <translation>将 {path} 中的 {key} 恢复为 {old}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="166"/>
+        <location filename="../../app/gui/core_messages.py" line="167"/>
         <source>remove {key} from {path}</source>
         <translation>从 {path} 中删除 {key}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="167"/>
+        <location filename="../../app/gui/core_messages.py" line="168"/>
         <source>remove {path}, which VAE Manager created</source>
         <translation>删除 VAE Manager 创建的 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="168"/>
+        <location filename="../../app/gui/core_messages.py" line="169"/>
         <source>put {path} back from {trash}</source>
         <translation>从{trash}恢复 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="169"/>
+        <location filename="../../app/gui/core_messages.py" line="170"/>
         <source>move {name} back to {folder}</source>
         <translation>将 {name} 移回 {folder}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="170"/>
+        <location filename="../../app/gui/core_messages.py" line="171"/>
         <source>move the library&apos;s {name} to {trash}</source>
         <translation>将库中的 {name} 移到{trash}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="171"/>
+        <location filename="../../app/gui/core_messages.py" line="172"/>
         <source>move the library back from {new} to {old}</source>
         <translation>将库从 {new} 移回 {old}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="172"/>
+        <location filename="../../app/gui/core_messages.py" line="173"/>
         <source>no record of it is left</source>
         <translation>已没有它的记录</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="173"/>
+        <location filename="../../app/gui/core_messages.py" line="174"/>
         <source>already removed</source>
         <translation>已经移除</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="174"/>
+        <location filename="../../app/gui/core_messages.py" line="175"/>
         <source>already gone</source>
         <translation>已经不在了</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="175"/>
+        <location filename="../../app/gui/core_messages.py" line="176"/>
         <source>it is there already</source>
         <translation>它已经在那里</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="176"/>
+        <location filename="../../app/gui/core_messages.py" line="177"/>
         <source>{name} is taken by another file there</source>
         <translation>那里的 {name} 已被另一个文件占用</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="177"/>
+        <location filename="../../app/gui/core_messages.py" line="178"/>
         <source>{name} was taken just now</source>
         <translation>{name} 刚刚被占用</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="178"/>
+        <location filename="../../app/gui/core_messages.py" line="179"/>
         <source>re-created ({mode})</source>
         <translation>已重新创建（{mode}）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="179"/>
+        <location filename="../../app/gui/core_messages.py" line="180"/>
         <source>the library file {path} is gone</source>
         <translation>库文件 {path} 已不存在</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="180"/>
+        <location filename="../../app/gui/core_messages.py" line="181"/>
         <source>the library file {name} changed since</source>
         <translation>库文件 {name} 此后已被改动</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="181"/>
+        <location filename="../../app/gui/core_messages.py" line="182"/>
         <source>VAE Manager had created it</source>
         <translation>它是 VAE Manager 创建的</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="182"/>
+        <location filename="../../app/gui/core_messages.py" line="183"/>
         <source>it already was</source>
         <translation>本来就是这样</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="183"/>
+        <location filename="../../app/gui/core_messages.py" line="184"/>
         <source>cannot remove {path}: {why}</source>
         <translation>无法删除 {path}：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="184"/>
+        <location filename="../../app/gui/core_messages.py" line="185"/>
         <source>already gone from the library</source>
         <translation>已不在库中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="185"/>
+        <location filename="../../app/gui/core_messages.py" line="186"/>
         <source>{path} changed since it was imported; left alone</source>
         <translation>{path} 导入后已被改动，未作处理</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="186"/>
+        <location filename="../../app/gui/core_messages.py" line="187"/>
         <source>moved back to {path}</source>
         <translation>已移回 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="187"/>
+        <location filename="../../app/gui/core_messages.py" line="188"/>
         <source>cannot move {name} back: {path} is taken by another file.</source>
         <translation>无法移回 {name}：{path} 已被另一个文件占用。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="188"/>
+        <location filename="../../app/gui/core_messages.py" line="189"/>
         <source>cannot move {name} back: {path} was taken just now.</source>
         <translation>无法移回 {name}：{path} 刚刚被占用。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="189"/>
+        <location filename="../../app/gui/core_messages.py" line="190"/>
         <source>cannot move {name} back to {path}: {why}</source>
         <translation>无法将 {name} 移回 {path}：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="190"/>
+        <location filename="../../app/gui/core_messages.py" line="191"/>
         <source>{path} is kept: {source} is gone, so the library&apos;s file is the only copy left.</source>
         <translation>保留 {path}：{source} 已不存在，库中的文件是仅剩的副本。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="191"/>
+        <location filename="../../app/gui/core_messages.py" line="192"/>
         <source>{path} is kept: {source} is no longer the same file, so this may be the only copy.</source>
         <translation>保留 {path}：{source} 已不是同一个文件，这可能是唯一的副本。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="192"/>
+        <location filename="../../app/gui/core_messages.py" line="193"/>
         <source>{path} is kept: it is the source itself.</source>
         <translation>保留 {path}：它就是源文件本身。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="193"/>
+        <location filename="../../app/gui/core_messages.py" line="194"/>
         <source>moved {name} to {trash} ({source} is still there)</source>
         <translation>已将 {name} 移到{trash}（{source} 仍在原处）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="194"/>
+        <location filename="../../app/gui/core_messages.py" line="195"/>
         <source>the library is now at {current}, not {new}</source>
         <translation>库现在位于 {current}，而不是 {new}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="195"/>
+        <location filename="../../app/gui/core_messages.py" line="196"/>
         <source>{count} file(s) not moved back ({path}: {why})</source>
         <translation>{count} 个文件未移回（{path}：{why}）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="196"/>
+        <location filename="../../app/gui/core_messages.py" line="197"/>
         <source>moved {count} file(s) back</source>
         <translation>已移回 {count} 个文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="197"/>
+        <location filename="../../app/gui/core_messages.py" line="198"/>
         <source>restored {path} from {trash}</source>
         <translation>已从{trash}恢复 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="198"/>
+        <location filename="../../app/gui/core_messages.py" line="199"/>
         <source>{path} is back already</source>
         <translation>{path} 已经恢复了</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="199"/>
+        <location filename="../../app/gui/core_messages.py" line="200"/>
         <source>{name} is in {trash}; restore it from there (the app cannot take files out of {trash} on this system).</source>
         <translation>{name} 在{trash}中，请从那里恢复（在此系统上，本应用无法从{trash}中取回文件）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="200"/>
+        <location filename="../../app/gui/core_messages.py" line="201"/>
         <source>{name} is no longer in {trash} (emptied, or restored by hand).</source>
         <translation>{name} 已不在{trash}中（已清空，或已手动恢复）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="201"/>
+        <location filename="../../app/gui/core_messages.py" line="202"/>
         <source>cannot put {name} back: {path} is taken by another file; it stays in {trash}.</source>
         <translation>无法放回 {name}：{path} 已被另一个文件占用；它仍留在{trash}中。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="202"/>
+        <location filename="../../app/gui/core_messages.py" line="203"/>
         <source>left alone: not made by this app</source>
         <translation>未作处理：不是本应用创建的</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="203"/>
+        <location filename="../../app/gui/core_messages.py" line="204"/>
         <source>left alone: this is the library file; add --from ROOT to unlink it there</source>
         <translation>未作处理：这是库文件；加上 --from ROOT 才会取消它在该处的链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="204"/>
+        <location filename="../../app/gui/core_messages.py" line="205"/>
         <source>left alone: the app made no link of it in {where}</source>
         <translation>未作处理：本应用没有在 {where} 中创建它的链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="205"/>
+        <location filename="../../app/gui/core_messages.py" line="206"/>
         <source>it was the app&apos;s link: removed</source>
         <translation>它是本应用创建的链接：已移除</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="206"/>
+        <location filename="../../app/gui/core_messages.py" line="207"/>
         <source>moved to {trash}</source>
         <translation>已移到{trash}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="207"/>
+        <location filename="../../app/gui/core_messages.py" line="208"/>
         <source>{name} was left alone: VAE Manager did not make it.</source>
         <translation>{name} 未作处理：它不是 VAE Manager 创建的。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="208"/>
+        <location filename="../../app/gui/core_messages.py" line="209"/>
         <source>The install&apos;s default VAE (sd_vae) still wins over per-checkpoint choices: reset it to Automatic, or turn off Settings &gt; VAE &gt; &apos;Selected VAE overrides per-model preferences&apos;.</source>
         <translation>该安装的默认 VAE（sd_vae）仍优先于按大模型的选择：请把它重置为自动（Automatic），或在设置 &gt; VAE 中关闭“Selected VAE overrides per-model preferences”。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="209"/>
+        <location filename="../../app/gui/core_messages.py" line="210"/>
         <source>A1111 would still use {name} ({source}) with this checkpoint.</source>
         <translation>A1111 对这个大模型仍会使用 {name}（{source}）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="210"/>
+        <location filename="../../app/gui/core_messages.py" line="211"/>
         <source>the checkpoint&apos;s built-in VAE</source>
         <translation>大模型自带的 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="211"/>
+        <location filename="../../app/gui/core_messages.py" line="212"/>
         <source>{install}&apos;s default VAE was {old}; it is now Automatic.</source>
         <translation>{install} 的默认 VAE 原为 {old}，现已改为自动（Automatic）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="212"/>
+        <location filename="../../app/gui/core_messages.py" line="213"/>
         <source>{install}&apos;s default VAE was left as it is: {why}</source>
         <translation>{install} 的默认 VAE 保持不变：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="217"/>
+        <location filename="../../app/gui/core_messages.py" line="218"/>
         <source>nothing</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="218"/>
+        <location filename="../../app/gui/core_messages.py" line="219"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="219"/>
+        <location filename="../../app/gui/core_messages.py" line="220"/>
         <source>{items} and {last}</source>
         <translation>{items}和{last}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="220"/>
+        <location filename="../../app/gui/core_messages.py" line="221"/>
         <source>{count} more</source>
         <translation>另外 {count} 个</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="225"/>
+        <location filename="../../app/gui/core_messages.py" line="226"/>
         <source>The file was cut short (an interrupted download or copy?)</source>
         <translation>文件不完整（下载或复制中断了？）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="226"/>
+        <location filename="../../app/gui/core_messages.py" line="227"/>
         <source>Not a VAE</source>
         <translation>不是 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="227"/>
+        <location filename="../../app/gui/core_messages.py" line="228"/>
         <source>Refused: this pickle file cannot be proven safe to load</source>
         <translation>已拒绝：无法证明此 pickle 文件可以安全加载</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="228"/>
+        <location filename="../../app/gui/core_messages.py" line="229"/>
         <source>The weights hold NaN/Inf values</source>
         <translation>权重中含有 NaN/Inf 值</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="229"/>
+        <location filename="../../app/gui/core_messages.py" line="230"/>
         <source>The header is too large</source>
         <translation>文件头过大</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="230"/>
+        <location filename="../../app/gui/core_messages.py" line="231"/>
         <source>Not a model file this app can read</source>
         <translation>不是本程序能读取的模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="231"/>
+        <location filename="../../app/gui/core_messages.py" line="232"/>
         <source>The file is damaged</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="232"/>
+        <location filename="../../app/gui/core_messages.py" line="233"/>
         <source>The file cannot be read</source>
         <translation>无法读取文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="233"/>
+        <location filename="../../app/gui/core_messages.py" line="234"/>
         <source>The file holds tensors without plain data</source>
         <translation>文件中含有没有普通数据的张量</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="238"/>
+        <location filename="../../app/gui/core_messages.py" line="239"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="239"/>
+        <location filename="../../app/gui/core_messages.py" line="240"/>
         <source>Checking the part downloaded before…</source>
         <translation>正在检查之前下载的部分…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="240"/>
+        <location filename="../../app/gui/core_messages.py" line="241"/>
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="241"/>
+        <location filename="../../app/gui/core_messages.py" line="242"/>
         <source>Waiting to try again…</source>
         <translation>等待重试…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="242"/>
+        <location filename="../../app/gui/core_messages.py" line="243"/>
         <source>Checking the SHA-256…</source>
         <translation>正在校验 SHA-256…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="243"/>
+        <location filename="../../app/gui/core_messages.py" line="244"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="247"/>
+        <location filename="../../app/gui/core_messages.py" line="248"/>
         <source>{lead}: {message}</source>
         <translation>{lead}：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="248"/>
+        <location filename="../../app/gui/core_messages.py" line="249"/>
         <source>; </source>
         <translation>；</translation>
     </message>
@@ -1619,27 +1619,27 @@
 <context>
     <name>DownloadService</name>
     <message>
-        <location filename="../../app/gui/downloads_service.py" line="169"/>
+        <location filename="../../app/gui/downloads_service.py" line="174"/>
         <source>Opening the download queue</source>
         <translation>正在打开下载队列</translation>
     </message>
     <message>
-        <location filename="../../app/gui/downloads_service.py" line="208"/>
+        <location filename="../../app/gui/downloads_service.py" line="213"/>
         <source>Starting download of {name}</source>
         <translation>开始下载 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/downloads_service.py" line="222"/>
+        <location filename="../../app/gui/downloads_service.py" line="227"/>
         <source>Starting download of {url}</source>
         <translation>开始下载 {url}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/downloads_service.py" line="302"/>
+        <location filename="../../app/gui/downloads_service.py" line="307"/>
         <source>Downloading {name}</source>
         <translation>正在下载 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/downloads_service.py" line="246"/>
+        <location filename="../../app/gui/downloads_service.py" line="251"/>
         <source>Discarding a download</source>
         <translation>正在丢弃下载</translation>
     </message>
@@ -1647,77 +1647,77 @@
 <context>
     <name>DownloadSettingsDialog</name>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="35"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="41"/>
         <source>Library and download settings</source>
         <translation>库与下载设置</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="42"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="48"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="46"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="52"/>
         <source>Library folder:</source>
         <translation>库文件夹：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="47"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="53"/>
         <source>Move the files already in the library there</source>
         <translation>把库中已有的文件一并移过去</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="52"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="58"/>
         <source>Downloads and imports go here (VAE/ and checkpoints/ inside). Moving keeps every link working; an interrupted move finishes when you save again.</source>
         <translation>下载和导入的文件放在这里（其中有 VAE/ 和 checkpoints/）。移动后所有链接仍然有效；如果移动中断，再次保存即可完成。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="59"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="65"/>
         <source>Mirror endpoint:</source>
         <translation>镜像地址：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="64"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="70"/>
         <source>Optional. Hugging Face downloads go through this mirror instead (like HF_ENDPOINT).</source>
         <translation>可选。Hugging Face 的下载改走这个镜像（与 HF_ENDPOINT 相同）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="72"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="78"/>
         <source>hf_… (only for gated files)</source>
         <translation>hf_…（仅受限文件需要）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="73"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="79"/>
         <source>Access token:</source>
         <translation>访问令牌：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="77"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="83"/>
         <source>Stored in your settings file, readable by you only; never shown in logs.</source>
         <translation>保存在你的设置文件中，仅你本人可读；不会出现在日志里。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="107"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="113"/>
         <source>Reading settings</source>
         <translation>正在读取设置</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="110"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="116"/>
         <source>Choose the library folder</source>
         <translation>选择库文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="134"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="140"/>
         <source>Saving settings</source>
         <translation>正在保存设置</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="142"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="148"/>
         <source>Library moved</source>
         <translation>库已移动</translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs/download_settings.py" line="143"/>
+        <location filename="../../app/gui/dialogs/download_settings.py" line="149"/>
         <source>Moved {n} file(s); some stayed where they were.</source>
         <translation>已移动 {n} 个文件；有些文件留在了原处。</translation>
     </message>
@@ -1725,7 +1725,7 @@
 <context>
     <name>DropHandler</name>
     <message>
-        <location filename="../../app/gui/main_window/drops.py" line="106"/>
+        <location filename="../../app/gui/main_window/drops.py" line="114"/>
         <source>Looking at the dropped items</source>
         <translation>正在查看拖入的项目</translation>
     </message>
@@ -1733,12 +1733,12 @@
 <context>
     <name>ErrorPresenter</name>
     <message>
-        <location filename="../../app/gui/errors.py" line="74"/>
+        <location filename="../../app/gui/errors.py" line="86"/>
         <source>Cannot do that</source>
         <translation>无法执行</translation>
     </message>
     <message>
-        <location filename="../../app/gui/errors.py" line="82"/>
+        <location filename="../../app/gui/errors.py" line="94"/>
         <source>Something went wrong inside VAE Manager{where}. This is a bug, not something you did.
 Your files were not changed by the failed step. The details were written to:
 {log}</source>
@@ -1747,27 +1747,43 @@ Your files were not changed by the failed step. The details were written to:
 {log}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/errors.py" line="86"/>
+        <location filename="../../app/gui/errors.py" line="98"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../app/gui/errors.py" line="106"/>
+        <location filename="../../app/gui/errors.py" line="114"/>
         <source>You can put back the newest backup of the catalog, or set it aside (nothing is deleted) and rebuild it by scanning your folders again.</source>
         <translation>你可以恢复目录的最新备份，或者将它移到一旁（不会删除任何文件），再重新扫描你的文件夹来重建目录。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/errors.py" line="108"/>
+        <location filename="../../app/gui/errors.py" line="118"/>
         <source>The catalog cannot be used</source>
         <translation>无法使用目录</translation>
     </message>
     <message>
-        <location filename="../../app/gui/errors.py" line="112"/>
+        <location filename="../../app/gui/errors.py" line="124"/>
+        <source>You can put back the newest backup of the link records, or set them aside (nothing is deleted) and start empty: the links made so far are then left alone as your own files.</source>
+        <translation>可以恢复链接记录的最新备份，或将其移到一旁（不会删除任何内容）并从空记录开始：之前创建的链接将作为你自己的文件保留，不会被改动。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/errors.py" line="129"/>
+        <source>Set aside</source>
+        <translation>移到一旁</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/errors.py" line="131"/>
+        <source>The link records cannot be used</source>
+        <translation>无法使用链接记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/errors.py" line="116"/>
+        <location filename="../../app/gui/errors.py" line="128"/>
         <source>Restore backup</source>
         <translation>恢复备份</translation>
     </message>
     <message>
-        <location filename="../../app/gui/errors.py" line="113"/>
+        <location filename="../../app/gui/errors.py" line="117"/>
         <source>Rebuild catalog</source>
         <translation>重建目录</translation>
     </message>
@@ -1882,7 +1898,7 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>GuiLanes</name>
     <message>
-        <location filename="../../app/gui/downloads_service.py" line="106"/>
+        <location filename="../../app/gui/downloads_service.py" line="111"/>
         <source>Saving the download queue</source>
         <translation>正在保存下载队列</translation>
     </message>
@@ -1954,12 +1970,12 @@ Your files were not changed by the failed step. The details were written to:
         <translation>另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/image_views.py" line="120"/>
+        <location filename="../../app/gui/panels/image_views.py" line="121"/>
         <source>Save the decoded image</source>
         <translation>保存解码后的图片</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/image_views.py" line="121"/>
+        <location filename="../../app/gui/panels/image_views.py" line="122"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图片 (*.png)</translation>
     </message>
@@ -2200,115 +2216,115 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>LibraryActions</name>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="222"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="232"/>
         <source>Moved to the trash</source>
         <translation>已移到回收站</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="219"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="229"/>
         <source>{n} file(s) moved to the trash.</source>
         <translation>已把 {n} 个文件移到回收站。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="76"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="84"/>
         <source>The file changed since it was cataloged; the catalog is updated.</source>
         <translation>文件在编入目录后发生了变化；目录已更新。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="79"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="86"/>
         <source>The bytes are the ones the catalog recorded.</source>
         <translation>文件内容与目录记录的一致。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="80"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="87"/>
         <source>{name}: {verdict} ({message}).
 {same}</source>
         <translation>{name}：{verdict}（{message}）。
 {same}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="86"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="93"/>
         <source>Verified</source>
         <translation>校验完成</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="88"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="95"/>
         <source>Verifying {name}</source>
         <translation>正在校验 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="112"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="119"/>
         <source>Removed {n} link(s).</source>
         <translation>已移除 {n} 个链接。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="114"/>
-        <location filename="../../app/gui/panels/library_actions.py" line="221"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="121"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="231"/>
         <source>Left alone:</source>
         <translation>保留未动：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="115"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="122"/>
         <source>Unlinked</source>
         <translation>已取消链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="117"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="124"/>
         <source>Unlinking {name}</source>
         <translation>正在取消链接 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="132"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="139"/>
         <source>{install} now uses {name} by default ({key} in {config}).</source>
         <translation>{install} 现在默认使用 {name}（{config} 中的 {key}）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="164"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="171"/>
         <source>none: there was no config.json yet</source>
         <translation>无：之前还没有 config.json</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="165"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="172"/>
         <source>Backup of the previous settings: {backup}</source>
         <translation>原设置的备份：{backup}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="135"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="142"/>
         <source>Default VAE set</source>
         <translation>已设置默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="139"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="146"/>
         <source>Setting the default VAE of {install}</source>
         <translation>正在设置 {install} 的默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="153"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="160"/>
         <source>{install} now picks its VAE automatically ({key} in {config}).</source>
         <translation>{install} 现在自动选择 VAE（{config} 中的 {key}）。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="155"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="162"/>
         <source>Default VAE reset</source>
         <translation>已重置默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="159"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="166"/>
         <source>Resetting the default VAE of {install}</source>
         <translation>正在重置 {install} 的默认 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="180"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="187"/>
         <source>Renaming {name}</source>
         <translation>正在重命名 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="188"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="195"/>
         <source>Move to the trash?</source>
         <translation>移到回收站？</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="190"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="197"/>
         <source>Move {name} to the trash? Links VAE Manager made of it are removed; these files go to the trash (you can restore them from there):
 
 {paths}</source>
@@ -2317,12 +2333,12 @@ Your files were not changed by the failed step. The details were written to:
 {paths}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="199"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="206"/>
         <source>Move to trash</source>
         <translation>移到回收站</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/library_actions.py" line="226"/>
+        <location filename="../../app/gui/panels/library_actions.py" line="236"/>
         <source>Moving {name} to the trash</source>
         <translation>正在把 {name} 移到回收站</translation>
     </message>
@@ -2733,39 +2749,82 @@ Your files were not changed by the failed step. The details were written to:
     </message>
 </context>
 <context>
+    <name>LinkRecordsRecovery</name>
+    <message>
+        <location filename="../../app/gui/link_records_recovery.py" line="33"/>
+        <source>Restoring the link records&apos; backup</source>
+        <translation>正在恢复链接记录的备份</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/link_records_recovery.py" line="36"/>
+        <source>Setting the link records aside</source>
+        <translation>正在将链接记录移到一旁</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/link_records_recovery.py" line="40"/>
+        <source> The previous file was kept as {path}.</source>
+        <translation> 原来的文件已保留为 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/link_records_recovery.py" line="42"/>
+        <source>Link records restored</source>
+        <translation>链接记录已恢复</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/link_records_recovery.py" line="43"/>
+        <source>The link records were restored from {path}.</source>
+        <translation>链接记录已从 {path} 恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/link_records_recovery.py" line="50"/>
+        <source>The app starts with empty link records: the links it made so far are left alone as your own files.</source>
+        <translation>应用将从空的链接记录开始：之前创建的链接将作为你自己的文件保留，不会被改动。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/link_records_recovery.py" line="54"/>
+        <source> The old file was kept as {path}.</source>
+        <translation>旧文件已保留为 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/link_records_recovery.py" line="55"/>
+        <source>Link records set aside</source>
+        <translation>链接记录已移到一旁</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="464"/>
+        <location filename="../../app/gui/main_window/window.py" line="473"/>
         <source>Fix what is named above, then choose Edit → Undo again.</source>
         <translation>请先处理上面列出的问题，然后再次选择“编辑 → 撤销”。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="467"/>
+        <location filename="../../app/gui/main_window/window.py" line="476"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="197"/>
+        <location filename="../../app/gui/main_window/window.py" line="205"/>
         <source>Library</source>
         <translation>库</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="198"/>
+        <location filename="../../app/gui/main_window/window.py" line="206"/>
         <source>Checkpoints</source>
         <translation>大模型</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="199"/>
+        <location filename="../../app/gui/main_window/window.py" line="207"/>
         <source>Installs</source>
         <translation>安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="200"/>
+        <location filename="../../app/gui/main_window/window.py" line="208"/>
         <source>Get official VAEs</source>
         <translation>获取官方 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="201"/>
+        <location filename="../../app/gui/main_window/window.py" line="209"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -2775,37 +2834,37 @@ Your files were not changed by the failed step. The details were written to:
         <translation>后台任务</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="613"/>
+        <location filename="../../app/gui/main_window/window.py" line="629"/>
         <source>Downloaded {name}: it is in your library.</source>
         <translation>已下载 {name}：它已在你的库中。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="623"/>
+        <location filename="../../app/gui/main_window/window.py" line="639"/>
         <source>Download of {name} stopped: {reason}</source>
         <translation>{name} 的下载已停止：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="400"/>
+        <location filename="../../app/gui/main_window/window.py" line="409"/>
         <source>Choose model files to import</source>
         <translation>选择要导入的模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="402"/>
+        <location filename="../../app/gui/main_window/window.py" line="411"/>
         <source>Model files (*.safetensors *.ckpt *.pt *.pth *.bin *.sft)</source>
         <translation>模型文件 (*.safetensors *.ckpt *.pt *.pth *.bin *.sft)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="528"/>
+        <location filename="../../app/gui/main_window/window.py" line="537"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="528"/>
+        <location filename="../../app/gui/main_window/window.py" line="537"/>
         <source>The new language is used from the next start.</source>
         <translation>新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/window.py" line="606"/>
+        <location filename="../../app/gui/main_window/window.py" line="622"/>
         <source>Scan done: {added} new, {updated} changed, {missing} missing.</source>
         <translation>扫描完成：新增 {added} 个，变化 {updated} 个，丢失 {missing} 个。</translation>
     </message>
@@ -2813,118 +2872,118 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>Menus</name>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="60"/>
-        <location filename="../../app/gui/main_window/menus.py" line="104"/>
+        <location filename="../../app/gui/main_window/menus.py" line="75"/>
+        <location filename="../../app/gui/main_window/menus.py" line="119"/>
         <source>Nothing to undo</source>
         <translation>没有可撤销的操作</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="49"/>
+        <location filename="../../app/gui/main_window/menus.py" line="64"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="50"/>
+        <location filename="../../app/gui/main_window/menus.py" line="65"/>
         <source>&amp;Import files…</source>
         <translation>导入文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="51"/>
+        <location filename="../../app/gui/main_window/menus.py" line="66"/>
         <source>&amp;Add install folder…</source>
         <translation>添加安装文件夹(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="53"/>
+        <location filename="../../app/gui/main_window/menus.py" line="68"/>
         <source>&amp;Rescan everything</source>
         <translation>全部重新扫描(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="54"/>
+        <location filename="../../app/gui/main_window/menus.py" line="69"/>
         <source>Library and download &amp;settings…</source>
         <translation>库与下载设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="57"/>
+        <location filename="../../app/gui/main_window/menus.py" line="72"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="59"/>
+        <location filename="../../app/gui/main_window/menus.py" line="74"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="63"/>
+        <location filename="../../app/gui/main_window/menus.py" line="78"/>
         <source>&amp;Filter the library</source>
         <translation>筛选库(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="64"/>
+        <location filename="../../app/gui/main_window/menus.py" line="79"/>
         <source>&amp;Link selected VAE…</source>
         <translation>链接所选 VAE(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="65"/>
+        <location filename="../../app/gui/main_window/menus.py" line="80"/>
         <source>&amp;Preview selected VAEs</source>
         <translation>预览所选 VAE(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="67"/>
+        <location filename="../../app/gui/main_window/menus.py" line="82"/>
         <source>&amp;Verify selected VAE</source>
         <translation>校验所选 VAE(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="69"/>
+        <location filename="../../app/gui/main_window/menus.py" line="84"/>
         <source>&amp;Move selected VAE to the trash…</source>
         <translation>把所选 VAE 移到回收站(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="72"/>
+        <location filename="../../app/gui/main_window/menus.py" line="87"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="77"/>
+        <location filename="../../app/gui/main_window/menus.py" line="92"/>
         <source>Background &amp;tasks</source>
         <translation>后台任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="81"/>
+        <location filename="../../app/gui/main_window/menus.py" line="96"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="82"/>
+        <location filename="../../app/gui/main_window/menus.py" line="97"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="82"/>
+        <location filename="../../app/gui/main_window/menus.py" line="97"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="83"/>
+        <location filename="../../app/gui/main_window/menus.py" line="98"/>
         <source>T&amp;heme</source>
         <translation>主题(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="85"/>
+        <location filename="../../app/gui/main_window/menus.py" line="100"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="88"/>
+        <location filename="../../app/gui/main_window/menus.py" line="103"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="89"/>
+        <location filename="../../app/gui/main_window/menus.py" line="104"/>
         <source>&amp;Which VAE should I use?</source>
         <translation>我该用哪个 VAE(&amp;W)？</translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window/menus.py" line="91"/>
+        <location filename="../../app/gui/main_window/menus.py" line="106"/>
         <source>&amp;About VAE Manager</source>
         <translation>关于 VAE Manager(&amp;A)</translation>
     </message>
@@ -3424,17 +3483,17 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>TaskIndicator</name>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="290"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="293"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="309"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="312"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="313"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="316"/>
         <source> (+{n} more)</source>
         <translation>（另有 {n} 个）</translation>
     </message>
@@ -3442,7 +3501,7 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>TaskPanel</name>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="197"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="200"/>
         <source>No background tasks. Scans, hashing, downloads, imports and previews show up here.</source>
         <translation>没有后台任务。扫描、哈希计算、下载、导入和预览会显示在这里。</translation>
     </message>
@@ -3450,54 +3509,54 @@ Your files were not changed by the failed step. The details were written to:
 <context>
     <name>TaskRow</name>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="80"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="83"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="88"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="91"/>
         <source>{eta} left</source>
         <translation>剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="122"/>
-        <location filename="../../app/gui/panels/task_panel.py" line="136"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="125"/>
         <location filename="../../app/gui/panels/task_panel.py" line="139"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="142"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="136"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="139"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="166"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="169"/>
         <source>cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="171"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="174"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="172"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="175"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="173"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="176"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="174"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="177"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../app/gui/panels/task_panel.py" line="176"/>
+        <location filename="../../app/gui/panels/task_panel.py" line="179"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>

@@ -1,4 +1,4 @@
-"""The one presenter: user errors as such, a bug with its log, a damaged catalog with a way out."""
+"""The one presenter: user errors as such, a bug with its log, a damaged database with a way out."""
 
 from __future__ import annotations
 
@@ -141,3 +141,61 @@ def test_restore_without_a_backup_is_a_user_error_in_the_window(make_window, qtb
     wait_for(qtbot, lambda: "no usable backup" in window.presenter.history[-1][1], timeout=60)
     assert window.presenter.history[-1][0] == "user"
     assert path.read_bytes() == b"garbage" * 50  # untouched
+
+
+def _damaged_link_records() -> Path:
+    path = app_paths().ensure().data_dir / "links.sqlite3"
+    path.write_bytes(b"SQLite format 3\0" + b"\xee" * 300)
+    return path
+
+
+def test_damaged_link_records_offer_restore_and_set_aside(parent: QWidget, qtbot) -> None:
+    from app.core.linking.records import LinkStore
+
+    _damaged_link_records()
+    with pytest.raises(DatabaseProblem) as caught:
+        LinkStore().active_links()
+    presenter = ErrorPresenter(parent)
+    presenter.show_error(caught.value, "Reading the catalog")
+    presenter.show_error(caught.value, "Linking")  # one box for one file
+    [box] = _boxes(parent)
+    assert box.objectName() == "linksProblemBox"
+    assert "left alone as your own files" in box.text() and "`vae-manager" not in box.text()
+    with qtbot.waitSignal(presenter.recovery_chosen) as chosen:
+        box.findChild(QPushButton, "linksSetAsideButton").click()
+    assert chosen.args == ["links-set-aside"]
+    assert box.findChild(QPushButton, "linksRestoreButton") is not None
+    assert box.findChild(QPushButton, "rebuildButton") is None  # not the catalog's ways out
+    assert not log_file().exists()
+
+
+def test_the_window_sets_damaged_link_records_aside_from_the_presenter(make_window, qtbot) -> None:
+    """What `links set-aside` does, from the button: the file is kept, the window reads on."""
+    write_vae(app_paths().library_dir / "VAE" / "kept.safetensors", seed=6)
+    path = _damaged_link_records()
+    damaged = path.read_bytes()
+    window = make_window()
+    wait_for(qtbot, lambda: bool(window.presenter.open_boxes), timeout=60)
+    wait_idle(qtbot, window)
+    [box] = _boxes(window)
+    assert box.objectName() == "linksProblemBox"
+    assert all(kind == "user" for kind, _ in window.presenter.history)  # never "a bug"
+    box.findChild(QPushButton, "linksSetAsideButton").click()
+    wait_for(qtbot, lambda: len(window.state.snapshot.vae_rows()) == 1, timeout=60)
+    wait_idle(qtbot, window)
+    [aside] = [p for p in path.parent.iterdir() if p.name.startswith("links.sqlite3.broken-")]
+    assert aside.read_bytes() == damaged
+    assert window.presenter.history[-1][0] == "info"  # "Link records set aside", no error after
+
+
+def test_restoring_link_records_without_a_backup_is_a_user_error(make_window, qtbot) -> None:
+    path = _damaged_link_records()
+    damaged = path.read_bytes()
+    window = make_window()
+    wait_for(qtbot, lambda: bool(window.presenter.open_boxes), timeout=60)
+    wait_idle(qtbot, window)
+    [box] = _boxes(window)
+    box.findChild(QPushButton, "linksRestoreButton").click()
+    wait_for(qtbot, lambda: "backup" in window.presenter.history[-1][1], timeout=60)
+    assert window.presenter.history[-1][0] == "user"
+    assert path.read_bytes() == damaged  # untouched

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from app.gui.catalog_recovery import CatalogRecovery
     from app.gui.downloads_service import DownloadService
     from app.gui.errors import ErrorPresenter
+    from app.gui.link_records_recovery import LinkRecordsRecovery
     from app.gui.main_window.window import MainWindow
     from app.gui.operations import GuiOperations
     from app.gui.panels.library_actions import LibraryActions
@@ -32,6 +33,7 @@ class WindowServices:
     presenter: ErrorPresenter
     state: AppState
     catalog_recovery: CatalogRecovery
+    link_records_recovery: LinkRecordsRecovery
     downloads: DownloadService
     actions: LibraryActions
     operations: GuiOperations
@@ -42,6 +44,7 @@ def build_services(window: MainWindow) -> WindowServices:
     from app.gui.catalog_recovery import CatalogRecovery
     from app.gui.downloads_service import DownloadService
     from app.gui.errors import ErrorPresenter
+    from app.gui.link_records_recovery import LinkRecordsRecovery
     from app.gui.operations import GuiOperations
     from app.gui.panels.library_actions import LibraryActions
     from app.gui.state import AppState
@@ -54,6 +57,7 @@ def build_services(window: MainWindow) -> WindowServices:
     )
     state = AppState(runner, window.options, window)
     recovery = CatalogRecovery(runner, state, presenter)
+    link_records = LinkRecordsRecovery(runner, state, presenter)
     downloads = DownloadService(runner, window)
     operations = GuiOperations(runner, state, window)
     actions = LibraryActions(operations, presenter, window)
@@ -66,4 +70,6 @@ def build_services(window: MainWindow) -> WindowServices:
     operations.undo_changed.connect(window.on_operations_undo_changed)
     operations.undone.connect(window.on_operations_undone)
     operations.refresh_undo()  # the journal as the command line may have left it
-    return WindowServices(runner, presenter, state, recovery, downloads, actions, operations)
+    return WindowServices(
+        runner, presenter, state, recovery, link_records, downloads, actions, operations
+    )
