@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,9 +22,18 @@ from app.gui.window_options import WindowOptions
 if TYPE_CHECKING:  # the installs package walks disks: import it in workers only
     from app.core.catalog.records import ScanReport
     from app.core.catalog.store import Catalog
+    from app.core.errors import UserError
     from app.core.installs.records import Install
     from app.core.registry import Registry
     from app.core.tasks import CancelToken
+
+
+@dataclass(frozen=True)
+class _Reloaded:
+    """A reload's snapshot, and the link records' problem when only those could not be read."""
+
+    snapshot: Snapshot
+    link_problem: UserError | None
 
 
 class AppState(QObject):
@@ -32,6 +42,7 @@ class AppState(QObject):
     snapshot_changed = Signal(object)
     installs_changed = Signal(object)
     scan_finished = Signal(object)
+    problem = Signal(object, str)  # (UserError, what was being done): for the presenter
 
     def __init__(
         self, runner: TaskRunner, options: WindowOptions, parent: QObject | None = None
@@ -58,13 +69,20 @@ class AppState(QObject):
             return
         installs = list(self.installs)
 
-        def work(progress: TaskProgress, cancel: CancelToken) -> Snapshot:
+        def work(progress: TaskProgress, cancel: CancelToken) -> _Reloaded:
             from app.core.linking.records import LinkStore
+            from app.core.sqlite_errors import DatabaseProblem
 
             with open_catalog() as catalog:
                 entries = catalog.entries()
-            links = LinkStore().active_links()
-            return build_snapshot(entries, installs, links, load_app_registry(), library_folder())
+            link_problem: UserError | None = None
+            try:
+                links = LinkStore().active_links()
+            except DatabaseProblem as exc:  # the catalog still shows, without "linked in" chips
+                links, link_problem = [], exc
+            snapshot = build_snapshot(entries, installs, links, load_app_registry(),
+                                      library_folder())  # fmt: skip
+            return _Reloaded(snapshot, link_problem)
 
         self._reload_task = self.runner.submit(
             self.tr("Reading the catalog"), work, on_done=self._on_reload_done, visible=False
@@ -174,9 +192,11 @@ class AppState(QObject):
         )  # fmt: skip
 
     # -- internals --------------------------------------------------------------------------
-    def _on_reload_done(self, snapshot: Snapshot) -> None:
-        self.snapshot = snapshot
-        self.snapshot_changed.emit(snapshot)
+    def _on_reload_done(self, done: _Reloaded) -> None:
+        self.snapshot = done.snapshot
+        self.snapshot_changed.emit(done.snapshot)
+        if done.link_problem is not None:  # its ways out are the presenter's buttons
+            self.problem.emit(done.link_problem, self.tr("Reading the link records"))
 
     def _on_reload_ended(self) -> None:
         self._reload_task = None

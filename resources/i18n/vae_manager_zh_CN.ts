@@ -27,39 +27,44 @@
 <context>
     <name>AppState</name>
     <message>
-        <location filename="../../app/gui/state.py" line="70"/>
+        <location filename="../../app/gui/state.py" line="89"/>
         <source>Reading the catalog</source>
         <translation>正在读取目录</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="91"/>
+        <location filename="../../app/gui/state.py" line="110"/>
         <source>Looking for Stable Diffusion installs</source>
         <translation>正在查找 Stable Diffusion 安装</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="126"/>
+        <location filename="../../app/gui/state.py" line="145"/>
         <source>Scanning model folders</source>
         <translation>正在扫描模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="145"/>
+        <location filename="../../app/gui/state.py" line="164"/>
         <source>Hashing new files</source>
         <translation>正在计算新文件的哈希</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="149"/>
+        <location filename="../../app/gui/state.py" line="168"/>
         <source>Hashing {name}</source>
         <translation>正在计算 {name} 的哈希</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="161"/>
+        <location filename="../../app/gui/state.py" line="180"/>
         <source>Adding {path}</source>
         <translation>正在添加 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/state.py" line="172"/>
+        <location filename="../../app/gui/state.py" line="191"/>
         <source>Removing {path}</source>
         <translation>正在移除 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/state.py" line="200"/>
+        <source>Reading the link records</source>
+        <translation>正在读取链接记录</translation>
     </message>
 </context>
 <context>

@@ -180,8 +180,10 @@ def test_the_window_sets_damaged_link_records_aside_from_the_presenter(make_wind
     [box] = _boxes(window)
     assert box.objectName() == "linksProblemBox"
     assert all(kind == "user" for kind, _ in window.presenter.history)  # never "a bug"
-    box.findChild(QPushButton, "linksSetAsideButton").click()
+    # The catalog shows meanwhile, only its "linked in" chips wait for the records.
     wait_for(qtbot, lambda: len(window.state.snapshot.vae_rows()) == 1, timeout=60)
+    box.findChild(QPushButton, "linksSetAsideButton").click()
+    wait_for(qtbot, lambda: window.presenter.history[-1][0] == "info", timeout=60)
     wait_idle(qtbot, window)
     [aside] = [p for p in path.parent.iterdir() if p.name.startswith("links.sqlite3.broken-")]
     assert aside.read_bytes() == damaged

@@ -56,6 +56,7 @@ def build_services(window: MainWindow) -> WindowServices:
         lambda task, exc: presenter.show_error(exc, task.title, task.error_trace)
     )
     state = AppState(runner, window.options, window)
+    state.problem.connect(lambda exc, doing: presenter.show_error(exc, doing))
     recovery = CatalogRecovery(runner, state, presenter)
     link_records = LinkRecordsRecovery(runner, state, presenter)
     downloads = DownloadService(runner, window)
