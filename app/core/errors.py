@@ -18,6 +18,8 @@ import os
 from enum import StrEnum
 from pathlib import Path
 
+from app.core.messages import say  # at import: an error path must not need to open files
+
 
 class UserError(Exception):
     """A problem with the user's files or environment, explained in plain words."""
@@ -100,20 +102,36 @@ _NETWORK = {
 }
 _WINDOWS_IN_USE = {32, 33}  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
 
-_OTHER_REASONS = {
-    errno.EISDIR: "it is a folder, not a file",
-    errno.ENAMETOOLONG: "the name is too long for this drive",
-    errno.ELOOP: "it is a link that leads round in a loop (or too many links deep)",
-    errno.ENOTDIR: "a file stands where a folder should be on that path",
-    errno.EFBIG: "the file is too large for this drive (or for the size limit set for the app)",
-    errno.EBUSY: "it is in use by another program; close that program and try again",
-    errno.ETXTBSY: "it is in use by another program; close that program and try again",
-    errno.EMFILE: "too many files are open at once; close some programs and try again",
-    errno.ENFILE: "too many files are open at once; close some programs and try again",
-    errno.EXDEV: "it is on another drive, and this step only works within one drive",
-    errno.EEXIST: "something with that name is already there (it was left untouched)",
-    errno.ENOTEMPTY: "the folder is not empty (it was left untouched)",
-    errno.EINVAL: "the drive does not support this (a name or operation it cannot hold)",
+_OTHER_REASONS = {  # the template of the plain reason (app.core.messages "why.*")
+    errno.EISDIR: "why.is-folder",
+    errno.ENAMETOOLONG: "why.name-too-long",
+    errno.ELOOP: "why.loop",
+    errno.ENOTDIR: "why.not-a-folder",
+    errno.EFBIG: "why.too-large",
+    errno.EBUSY: "why.busy",
+    errno.ETXTBSY: "why.busy",
+    errno.EMFILE: "why.too-many-open",
+    errno.ENFILE: "why.too-many-open",
+    errno.EXDEV: "why.other-drive",
+    errno.EEXIST: "why.exists",
+    errno.ENOTEMPTY: "why.not-empty",
+    errno.EINVAL: "why.unsupported",
+}
+# What the app was doing -> its lead templates (with a path, without one): the window
+# translates the whole sentence. Another ``doing`` keeps the English lead.
+_LEADS = {
+    Doing.READ: ("os.cannot-read", "os.read"),
+    Doing.WRITE: ("os.cannot-write", "os.write"),
+    Doing.OPEN: ("os.cannot-open", "os.open"),
+    Doing.CREATE: ("os.cannot-create", "os.create"),
+    Doing.COPY: ("os.cannot-copy", "os.copy"),
+    Doing.HASH: ("os.cannot-hash", "os.hash"),
+    Doing.RENAME: ("os.cannot-rename", "os.rename"),
+    Doing.LINK: ("os.cannot-link", "os.link"),
+    Doing.LIST: ("os.cannot-list", "os.list"),
+    "write to the library": ("os.cannot-write-library", "os.write-library"),
+    "copy it into the library": ("os.cannot-copy-into-library", "os.copy-into-library"),
+    "undo": ("os.cannot-undo", "os.undo"),
 }
 
 
@@ -127,36 +145,33 @@ def from_os_error(
     "cannot <doing> <path>: <reason>". Unknown errnos keep the OS's own words.
     """
     where = path if path is not None else (exc.filename or "")
-    target = f" {os.fsdecode(where)}" if where != "" else ""
-    lead = f"cannot {doing}{target}"
+    shown = os.fsdecode(where) if where != "" else None
     cls, reason = _classify(exc)
-    return cls(f"{lead}: {reason}", path=os.fsdecode(where) if where != "" else None)
+    leads = _LEADS.get(str(doing))
+    if leads is None:
+        target = f" {shown}" if shown is not None else ""
+        return cls(f"cannot {doing}{target}: {reason}", path=shown)
+    if shown is None:
+        return cls(say(leads[1], reason=reason), path=None)
+    return cls(say(leads[0], path=shown, reason=reason), path=shown)
 
 
 def _classify(exc: OSError) -> tuple[type[SystemRefusal], str]:
     code = exc.errno
     if getattr(exc, "winerror", None) in _WINDOWS_IN_USE:
-        return PermissionDenied, "another program has it open; close that program and try again"
+        return PermissionDenied, say("why.in-use-windows")
     if isinstance(exc, FileNotFoundError) or code in _GONE:
-        return FileGone, "it is not there (moved, renamed or deleted?)"
+        return FileGone, say("why.gone")
     if isinstance(exc, PermissionError) or code in _PERMISSION:
-        return PermissionDenied, (
-            "permission denied; check the file's and folder's permissions, or choose another place"
-        )
+        return PermissionDenied, say("why.permission")
     if code in _FULL:
-        return DiskFull, "the drive is full; free some space and try again"
+        return DiskFull, say("why.full")
     if code == errno.EROFS:
-        return ReadOnlyDrive, "the drive is read-only; choose a folder on a writable drive"
+        return ReadOnlyDrive, say("why.read-only")
     if code == errno.EIO:
-        return DeviceFailure, (
-            "the drive reported an input/output error; the disk or its cable may be failing, "
-            "so copy what matters elsewhere"
-        )
+        return DeviceFailure, say("why.io")
     if isinstance(exc, (ConnectionError, TimeoutError)) or code in _NETWORK:
-        return NetworkError, (
-            f"the network or share did not answer ({exc.strerror or exc}); check the connection "
-            "and try again"
-        )
+        return NetworkError, say("why.network", detail=exc.strerror or exc)
     if code in _OTHER_REASONS:
-        return FileProblem, _OTHER_REASONS[code]
+        return FileProblem, say(_OTHER_REASONS[code])
     return FileProblem, str(exc.strerror or exc)

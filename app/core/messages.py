@@ -299,6 +299,88 @@ UNDO_TEMPLATES = {
     "note.default-kept": "{install}'s default VAE was left as it is: {why}",
 }
 
+# What the OS refused (app.core.errors.from_os_error): one lead per thing the app was
+# doing ("cannot read {path}"), and the plain reason for each kind of refusal.
+SYSTEM_TEMPLATES = {
+    "os.cannot-read": "cannot read {path}: {reason}",
+    "os.cannot-write": "cannot write {path}: {reason}",
+    "os.cannot-open": "cannot open {path}: {reason}",
+    "os.cannot-create": "cannot create {path}: {reason}",
+    "os.cannot-copy": "cannot copy {path}: {reason}",
+    "os.cannot-hash": "cannot hash {path}: {reason}",
+    "os.cannot-rename": "cannot rename {path}: {reason}",
+    "os.cannot-link": "cannot link {path}: {reason}",
+    "os.cannot-list": "cannot list the folder {path}: {reason}",
+    "os.cannot-write-library": "cannot write to the library {path}: {reason}",
+    "os.cannot-copy-into-library": "cannot copy it into the library {path}: {reason}",
+    "os.cannot-undo": "cannot undo {path}: {reason}",
+    "os.read": "cannot read: {reason}",
+    "os.write": "cannot write: {reason}",
+    "os.open": "cannot open: {reason}",
+    "os.create": "cannot create: {reason}",
+    "os.copy": "cannot copy: {reason}",
+    "os.hash": "cannot hash: {reason}",
+    "os.rename": "cannot rename: {reason}",
+    "os.link": "cannot link: {reason}",
+    "os.list": "cannot list the folder: {reason}",
+    "os.write-library": "cannot write to the library: {reason}",
+    "os.copy-into-library": "cannot copy it into the library: {reason}",
+    "os.undo": "cannot undo: {reason}",
+    "why.in-use-windows": "another program has it open; close that program and try again",
+    "why.gone": "it is not there (moved, renamed or deleted?)",
+    "why.permission": (
+        "permission denied; check the file's and folder's permissions, or choose another place"
+    ),
+    "why.full": "the drive is full; free some space and try again",
+    "why.read-only": "the drive is read-only; choose a folder on a writable drive",
+    "why.io": (
+        "the drive reported an input/output error; the disk or its cable may be failing, "
+        "so copy what matters elsewhere"
+    ),
+    "why.network": (
+        "the network or share did not answer ({detail}); check the connection and try again"
+    ),
+    "why.is-folder": "it is a folder, not a file",
+    "why.name-too-long": "the name is too long for this drive",
+    "why.loop": "it is a link that leads round in a loop (or too many links deep)",
+    "why.not-a-folder": "a file stands where a folder should be on that path",
+    "why.too-large": "the file is too large for this drive (or for the size limit set for the app)",
+    "why.busy": "it is in use by another program; close that program and try again",
+    "why.too-many-open": "too many files are open at once; close some programs and try again",
+    "why.other-drive": "it is on another drive, and this step only works within one drive",
+    "why.exists": "something with that name is already there (it was left untouched)",
+    "why.not-empty": "the folder is not empty (it was left untouched)",
+    "why.unsupported": "the drive does not support this (a name or operation it cannot hold)",
+}
+
+# The app's SQLite files in trouble (app.core.sqlite_errors.describe); {name} is one of
+# the db.name-* words, {detail} SQLite's own.
+DATABASE_TEMPLATES = {
+    "db.corrupt": "the {name} database {path} is damaged ({detail})",
+    "db.locked": (
+        "the {name} database {path} is locked by another program (another VAE Manager "
+        "window or command?); close it and try again"
+    ),
+    "db.read-only": (
+        "the {name} database {path} cannot be written ({detail}); check that it and "
+        "the folder {folder} are writable and not on a read-only drive"
+    ),
+    "db.full": "the drive holding the {name} database {path} is full; free some space",
+    "db.cant-open": (
+        "cannot open the {name} database {path} ({detail}); check that the folder "
+        "{folder} exists and is writable"
+    ),
+    "db.io": (
+        "the drive holding the {name} database {path} reported an I/O error ({detail}); "
+        "the disk may be failing: copy the file somewhere safe"
+    ),
+    "db.permission": "access to the {name} database {path} was denied ({detail})",
+    "db.out-of-memory": "the computer ran out of memory using the {name} database",
+    "db.name-catalog": "catalog",
+    "db.name-links": "links",
+    "db.name-fingerprint": "fingerprint",
+}
+
 TEMPLATES: dict[str, str] = {
     **PROBLEM_TEMPLATES,
     **VERDICT_TEMPLATES,
@@ -306,6 +388,8 @@ TEMPLATES: dict[str, str] = {
     **REASON_TEMPLATES,
     **OPERATION_TEMPLATES,
     **UNDO_TEMPLATES,
+    **SYSTEM_TEMPLATES,
+    **DATABASE_TEMPLATES,
 }
 
 # How :func:`say_list` joins names ("A, B and C"). Not in TEMPLATES: a bare

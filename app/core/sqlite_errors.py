@@ -16,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from app.core.errors import UserError
+from app.core.messages import TEMPLATES, say
 
 
 class Trouble(StrEnum):
@@ -84,28 +85,26 @@ def trouble_of(exc: BaseException) -> Trouble | None:
 
 
 def describe(trouble: Trouble, name: str, path: Path, detail: str) -> str:
-    """The plain sentence for ``trouble`` in the ``name`` database at ``path``."""
-    folder = path.parent
-    return {
-        Trouble.CORRUPT: f"the {name} database {path} is damaged ({detail})",
-        Trouble.LOCKED: (
-            f"the {name} database {path} is locked by another program (another VAE Manager "
-            "window or command?); close it and try again"
-        ),
-        Trouble.READ_ONLY: (
-            f"the {name} database {path} cannot be written ({detail}); check that it and "
-            f"the folder {folder} are writable and not on a read-only drive"
-        ),
-        Trouble.FULL: f"the drive holding the {name} database {path} is full; free some space",
-        Trouble.CANT_OPEN: (
-            f"cannot open the {name} database {path} ({detail}); check that the folder "
-            f"{folder} exists and is writable"
-        ),
-        Trouble.IO: (
-            f"the drive holding the {name} database {path} reported an I/O error ({detail}); "
-            "the disk may be failing: copy the file somewhere safe"
-        ),
-        Trouble.PERMISSION: f"access to the {name} database {path} was denied ({detail})",
-        Trouble.OUT_OF_MEMORY: f"the computer ran out of memory using the {name} database",
-        Trouble.NEWER_SCHEMA: detail,
-    }[trouble]
+    """The plain sentence for ``trouble`` in the ``name`` database at ``path``.
+
+    Each is a template (app.core.messages ``db.*``), so the window shows it in its
+    language; the database's name is one of the ``db.name-*`` words where it has one.
+    """
+    if trouble == Trouble.NEWER_SCHEMA:
+        return detail
+    word = f"db.name-{name}"
+    shown = say(word) if word in TEMPLATES else name
+    key = _TEMPLATE_OF[trouble]
+    return say(key, name=shown, path=path, detail=detail, folder=path.parent)
+
+
+_TEMPLATE_OF = {
+    Trouble.CORRUPT: "db.corrupt",
+    Trouble.LOCKED: "db.locked",
+    Trouble.READ_ONLY: "db.read-only",
+    Trouble.FULL: "db.full",
+    Trouble.CANT_OPEN: "db.cant-open",
+    Trouble.IO: "db.io",
+    Trouble.PERMISSION: "db.permission",
+    Trouble.OUT_OF_MEMORY: "db.out-of-memory",
+}

@@ -211,6 +211,59 @@ TEMPLATES = {
     "note.built-in-vae": QT_TRANSLATE_NOOP("CoreMessages", "the checkpoint's built-in VAE"),  # noqa: E501
     "note.default-reset": QT_TRANSLATE_NOOP("CoreMessages", "{install}'s default VAE was {old}; it is now Automatic."),  # noqa: E501
     "note.default-kept": QT_TRANSLATE_NOOP("CoreMessages", "{install}'s default VAE was left as it is: {why}"),  # noqa: E501
+    "os.cannot-read": QT_TRANSLATE_NOOP("CoreMessages", "cannot read {path}: {reason}"),  # noqa: E501
+    "os.cannot-write": QT_TRANSLATE_NOOP("CoreMessages", "cannot write {path}: {reason}"),  # noqa: E501
+    "os.cannot-open": QT_TRANSLATE_NOOP("CoreMessages", "cannot open {path}: {reason}"),  # noqa: E501
+    "os.cannot-create": QT_TRANSLATE_NOOP("CoreMessages", "cannot create {path}: {reason}"),  # noqa: E501
+    "os.cannot-copy": QT_TRANSLATE_NOOP("CoreMessages", "cannot copy {path}: {reason}"),  # noqa: E501
+    "os.cannot-hash": QT_TRANSLATE_NOOP("CoreMessages", "cannot hash {path}: {reason}"),  # noqa: E501
+    "os.cannot-rename": QT_TRANSLATE_NOOP("CoreMessages", "cannot rename {path}: {reason}"),  # noqa: E501
+    "os.cannot-link": QT_TRANSLATE_NOOP("CoreMessages", "cannot link {path}: {reason}"),  # noqa: E501
+    "os.cannot-list": QT_TRANSLATE_NOOP("CoreMessages", "cannot list the folder {path}: {reason}"),  # noqa: E501
+    "os.cannot-write-library": QT_TRANSLATE_NOOP("CoreMessages", "cannot write to the library {path}: {reason}"),  # noqa: E501
+    "os.cannot-copy-into-library": QT_TRANSLATE_NOOP("CoreMessages", "cannot copy it into the library {path}: {reason}"),  # noqa: E501
+    "os.cannot-undo": QT_TRANSLATE_NOOP("CoreMessages", "cannot undo {path}: {reason}"),  # noqa: E501
+    "os.read": QT_TRANSLATE_NOOP("CoreMessages", "cannot read: {reason}"),  # noqa: E501
+    "os.write": QT_TRANSLATE_NOOP("CoreMessages", "cannot write: {reason}"),  # noqa: E501
+    "os.open": QT_TRANSLATE_NOOP("CoreMessages", "cannot open: {reason}"),  # noqa: E501
+    "os.create": QT_TRANSLATE_NOOP("CoreMessages", "cannot create: {reason}"),  # noqa: E501
+    "os.copy": QT_TRANSLATE_NOOP("CoreMessages", "cannot copy: {reason}"),  # noqa: E501
+    "os.hash": QT_TRANSLATE_NOOP("CoreMessages", "cannot hash: {reason}"),  # noqa: E501
+    "os.rename": QT_TRANSLATE_NOOP("CoreMessages", "cannot rename: {reason}"),  # noqa: E501
+    "os.link": QT_TRANSLATE_NOOP("CoreMessages", "cannot link: {reason}"),  # noqa: E501
+    "os.list": QT_TRANSLATE_NOOP("CoreMessages", "cannot list the folder: {reason}"),  # noqa: E501
+    "os.write-library": QT_TRANSLATE_NOOP("CoreMessages", "cannot write to the library: {reason}"),  # noqa: E501
+    "os.copy-into-library": QT_TRANSLATE_NOOP("CoreMessages", "cannot copy it into the library: {reason}"),  # noqa: E501
+    "os.undo": QT_TRANSLATE_NOOP("CoreMessages", "cannot undo: {reason}"),  # noqa: E501
+    "why.in-use-windows": QT_TRANSLATE_NOOP("CoreMessages", "another program has it open; close that program and try again"),  # noqa: E501
+    "why.gone": QT_TRANSLATE_NOOP("CoreMessages", "it is not there (moved, renamed or deleted?)"),  # noqa: E501
+    "why.permission": QT_TRANSLATE_NOOP("CoreMessages", "permission denied; check the file's and folder's permissions, or choose another place"),  # noqa: E501
+    "why.full": QT_TRANSLATE_NOOP("CoreMessages", "the drive is full; free some space and try again"),  # noqa: E501
+    "why.read-only": QT_TRANSLATE_NOOP("CoreMessages", "the drive is read-only; choose a folder on a writable drive"),  # noqa: E501
+    "why.io": QT_TRANSLATE_NOOP("CoreMessages", "the drive reported an input/output error; the disk or its cable may be failing, so copy what matters elsewhere"),  # noqa: E501
+    "why.network": QT_TRANSLATE_NOOP("CoreMessages", "the network or share did not answer ({detail}); check the connection and try again"),  # noqa: E501
+    "why.is-folder": QT_TRANSLATE_NOOP("CoreMessages", "it is a folder, not a file"),  # noqa: E501
+    "why.name-too-long": QT_TRANSLATE_NOOP("CoreMessages", "the name is too long for this drive"),  # noqa: E501
+    "why.loop": QT_TRANSLATE_NOOP("CoreMessages", "it is a link that leads round in a loop (or too many links deep)"),  # noqa: E501
+    "why.not-a-folder": QT_TRANSLATE_NOOP("CoreMessages", "a file stands where a folder should be on that path"),  # noqa: E501
+    "why.too-large": QT_TRANSLATE_NOOP("CoreMessages", "the file is too large for this drive (or for the size limit set for the app)"),  # noqa: E501
+    "why.busy": QT_TRANSLATE_NOOP("CoreMessages", "it is in use by another program; close that program and try again"),  # noqa: E501
+    "why.too-many-open": QT_TRANSLATE_NOOP("CoreMessages", "too many files are open at once; close some programs and try again"),  # noqa: E501
+    "why.other-drive": QT_TRANSLATE_NOOP("CoreMessages", "it is on another drive, and this step only works within one drive"),  # noqa: E501
+    "why.exists": QT_TRANSLATE_NOOP("CoreMessages", "something with that name is already there (it was left untouched)"),  # noqa: E501
+    "why.not-empty": QT_TRANSLATE_NOOP("CoreMessages", "the folder is not empty (it was left untouched)"),  # noqa: E501
+    "why.unsupported": QT_TRANSLATE_NOOP("CoreMessages", "the drive does not support this (a name or operation it cannot hold)"),  # noqa: E501
+    "db.corrupt": QT_TRANSLATE_NOOP("CoreMessages", "the {name} database {path} is damaged ({detail})"),  # noqa: E501
+    "db.locked": QT_TRANSLATE_NOOP("CoreMessages", "the {name} database {path} is locked by another program (another VAE Manager window or command?); close it and try again"),  # noqa: E501
+    "db.read-only": QT_TRANSLATE_NOOP("CoreMessages", "the {name} database {path} cannot be written ({detail}); check that it and the folder {folder} are writable and not on a read-only drive"),  # noqa: E501
+    "db.full": QT_TRANSLATE_NOOP("CoreMessages", "the drive holding the {name} database {path} is full; free some space"),  # noqa: E501
+    "db.cant-open": QT_TRANSLATE_NOOP("CoreMessages", "cannot open the {name} database {path} ({detail}); check that the folder {folder} exists and is writable"),  # noqa: E501
+    "db.io": QT_TRANSLATE_NOOP("CoreMessages", "the drive holding the {name} database {path} reported an I/O error ({detail}); the disk may be failing: copy the file somewhere safe"),  # noqa: E501
+    "db.permission": QT_TRANSLATE_NOOP("CoreMessages", "access to the {name} database {path} was denied ({detail})"),  # noqa: E501
+    "db.out-of-memory": QT_TRANSLATE_NOOP("CoreMessages", "the computer ran out of memory using the {name} database"),  # noqa: E501
+    "db.name-catalog": QT_TRANSLATE_NOOP("CoreMessages", "catalog"),  # noqa: E501
+    "db.name-links": QT_TRANSLATE_NOOP("CoreMessages", "links"),  # noqa: E501
+    "db.name-fingerprint": QT_TRANSLATE_NOOP("CoreMessages", "fingerprint"),  # noqa: E501
 }  # fmt: skip
 
 # How core joins names in a list (app.core.messages.LIST_TEMPLATES; a test keeps them equal).
