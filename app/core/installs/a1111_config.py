@@ -116,11 +116,17 @@ def data_dir(install: Install) -> Path:
 
 
 def config_path(install: Install) -> Path:
-    """``<data dir>/config.json``.
+    r"""``--ui-settings-file`` when the launcher sets it, else ``<data dir>/config.json``.
 
-    A ``--ui-settings-file`` flag is not followed (rare; the launcher flags read
-    here are the path flags only).
+    A1111's ``modules/cmd_args.py`` (1.8.0): ``--ui-settings-file`` defaults to
+    ``os.path.join(data_path, 'config.json')``, and ``modules/shared.py`` loads and
+    saves the options there. One-click packages and launchers pass it (e.g.
+    ``--ui-settings-file "%~dp0data\config.json"``); a relative value is read from
+    the install folder, which the launch scripts start the webui in.
     """
+    flag = launch_flags(install.root).get("--ui-settings-file")
+    if flag is not None and flag.value:
+        return resolve_under(install.root, flag.value)
     return data_dir(install) / "config.json"
 
 

@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.core.installs.listing import read_text
 from app.core.installs.shell_text import ScriptArgs, Traced, parse_bat, parse_sh
 
-PATH_FLAGS = ("--data-dir", "--models-dir", "--ckpt-dir", "--vae-dir", "--forge-ref-a1111-home")
+PATH_FLAGS = (
+    "--data-dir",
+    "--models-dir",
+    "--ckpt-dir",
+    "--vae-dir",
+    "--forge-ref-a1111-home",
+    "--ui-settings-file",  # where the settings (sd_vae...) live: modules/cmd_args.py
+)
 
 
 @dataclass(frozen=True)
@@ -136,5 +144,22 @@ def launch_flags(root: Path, *, prefer_bat: bool | None = None) -> dict[str, Fla
         if text:
             found = script_flags(parse(text), name, windows_call=is_bat)
             if found:
-                return found
+                return (
+                    {k: _in_script_folder(f, root) for k, f in found.items()} if is_bat else found
+                )
     return {}
+
+
+_SCRIPT_FOLDER = re.compile(r"%~dp0", re.IGNORECASE)
+
+
+def _in_script_folder(flag: Flag, root: Path) -> Flag:
+    """``%~dp0`` as cmd.exe expands it: the batch file's folder, with its trailing separator.
+
+    One-click packages write ``--data-dir "%~dp0data"``; cmd replaces ``%~dp0`` when
+    the ``set`` line runs, so the webui receives the full path.
+    """
+    if not _SCRIPT_FOLDER.search(flag.value):
+        return flag
+    folder = os.path.join(os.fspath(root), "")
+    return replace(flag, value=_SCRIPT_FOLDER.sub(lambda _: folder, flag.value))

@@ -122,3 +122,35 @@ def test_other_uis_are_refused(tmp_path: Path) -> None:
     assert not supports_default_vae(install)
     with pytest.raises(UserError, match="does not keep its default VAE"):
         set_default_vae(install, None)
+
+
+def test_ui_settings_file_from_the_launcher_script(tmp_path: Path) -> None:
+    """``--ui-settings-file`` moves the settings file (A1111 ``modules/cmd_args.py``)."""
+    root = make_a1111(tmp_path / "webui")
+    (root / "webui-user.sh").write_text(
+        'export COMMANDLINE_ARGS="--data-dir data --ui-settings-file settings/mine.json"\n'
+    )
+    install = install_at(root)
+    assert config_path(install) == root / "settings" / "mine.json"
+    (root / "settings").mkdir()
+    (root / "settings" / "mine.json").write_text(json.dumps({"sd_vae": "Automatic", "x": 1}))
+    vae = _vae(root / "data" / "models" / "VAE")
+    set_default_vae(install, vae)
+    assert json.loads((root / "settings" / "mine.json").read_text())["sd_vae"] == vae.name
+    assert current_default_vae(install) == vae.name
+    assert not (root / "config.json").exists() and not (root / "data" / "config.json").exists()
+
+
+def test_a_batch_files_own_folder_is_where_dp0_points(tmp_path: Path) -> None:
+    """One-click packages: ``%~dp0`` is the batch file's folder, as cmd.exe expands it."""
+    root = make_a1111(tmp_path / "webui")
+    (root / "webui-user.sh").unlink(missing_ok=True)
+    (root / "webui-user.bat").write_text(
+        '@echo off\r\nset COMMANDLINE_ARGS=--data-dir "%~dp0data" '
+        '--ui-settings-file "%~DP0data/config.json"\r\ncall webui.bat\r\n'
+    )
+    install = install_at(root)
+    assert config_path(install) == root / "data" / "config.json"
+    from app.core.installs.a1111_config import data_dir
+
+    assert data_dir(install) == root / "data"
