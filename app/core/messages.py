@@ -297,6 +297,7 @@ UNDO_TEMPLATES = {
     "note.built-in-vae": "the checkpoint's built-in VAE",
     "note.default-reset": "{install}'s default VAE was {old}; it is now Automatic.",
     "note.default-kept": "{install}'s default VAE was left as it is: {why}",
+    "note.catalog-later": "the catalog lists {names} until the next scan: {why}",
 }
 
 # What the OS refused (app.core.errors.from_os_error): one lead per thing the app was

@@ -211,6 +211,7 @@ TEMPLATES = {
     "note.built-in-vae": QT_TRANSLATE_NOOP("CoreMessages", "the checkpoint's built-in VAE"),  # noqa: E501
     "note.default-reset": QT_TRANSLATE_NOOP("CoreMessages", "{install}'s default VAE was {old}; it is now Automatic."),  # noqa: E501
     "note.default-kept": QT_TRANSLATE_NOOP("CoreMessages", "{install}'s default VAE was left as it is: {why}"),  # noqa: E501
+    "note.catalog-later": QT_TRANSLATE_NOOP("CoreMessages", "the catalog lists {names} until the next scan: {why}"),  # noqa: E501
     "os.cannot-read": QT_TRANSLATE_NOOP("CoreMessages", "cannot read {path}: {reason}"),  # noqa: E501
     "os.cannot-write": QT_TRANSLATE_NOOP("CoreMessages", "cannot write {path}: {reason}"),  # noqa: E501
     "os.cannot-open": QT_TRANSLATE_NOOP("CoreMessages", "cannot open {path}: {reason}"),  # noqa: E501

@@ -1198,371 +1198,376 @@
     </message>
     <message>
         <location filename="../../app/gui/core_messages.py" line="214"/>
+        <source>the catalog lists {names} until the next scan: {why}</source>
+        <translation>在下次扫描之前，目录仍会列出 {names}：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/core_messages.py" line="215"/>
         <source>cannot read {path}: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="215"/>
+        <location filename="../../app/gui/core_messages.py" line="216"/>
         <source>cannot write {path}: {reason}</source>
         <translation>无法写入 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="216"/>
+        <location filename="../../app/gui/core_messages.py" line="217"/>
         <source>cannot open {path}: {reason}</source>
         <translation>无法打开 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="217"/>
+        <location filename="../../app/gui/core_messages.py" line="218"/>
         <source>cannot create {path}: {reason}</source>
         <translation>无法创建 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="218"/>
+        <location filename="../../app/gui/core_messages.py" line="219"/>
         <source>cannot copy {path}: {reason}</source>
         <translation>无法复制 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="219"/>
+        <location filename="../../app/gui/core_messages.py" line="220"/>
         <source>cannot hash {path}: {reason}</source>
         <translation>无法计算 {path} 的哈希：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="220"/>
+        <location filename="../../app/gui/core_messages.py" line="221"/>
         <source>cannot rename {path}: {reason}</source>
         <translation>无法重命名 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="221"/>
+        <location filename="../../app/gui/core_messages.py" line="222"/>
         <source>cannot link {path}: {reason}</source>
         <translation>无法链接 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="222"/>
+        <location filename="../../app/gui/core_messages.py" line="223"/>
         <source>cannot list the folder {path}: {reason}</source>
         <translation>无法列出文件夹 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="223"/>
+        <location filename="../../app/gui/core_messages.py" line="224"/>
         <source>cannot write to the library {path}: {reason}</source>
         <translation>无法写入库 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="224"/>
+        <location filename="../../app/gui/core_messages.py" line="225"/>
         <source>cannot copy it into the library {path}: {reason}</source>
         <translation>无法将其复制到库 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="225"/>
+        <location filename="../../app/gui/core_messages.py" line="226"/>
         <source>cannot undo {path}: {reason}</source>
         <translation>无法撤销 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="226"/>
+        <location filename="../../app/gui/core_messages.py" line="227"/>
         <source>cannot read: {reason}</source>
         <translation>无法读取：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="227"/>
+        <location filename="../../app/gui/core_messages.py" line="228"/>
         <source>cannot write: {reason}</source>
         <translation>无法写入：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="228"/>
+        <location filename="../../app/gui/core_messages.py" line="229"/>
         <source>cannot open: {reason}</source>
         <translation>无法打开：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="229"/>
+        <location filename="../../app/gui/core_messages.py" line="230"/>
         <source>cannot create: {reason}</source>
         <translation>无法创建：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="230"/>
+        <location filename="../../app/gui/core_messages.py" line="231"/>
         <source>cannot copy: {reason}</source>
         <translation>无法复制：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="231"/>
+        <location filename="../../app/gui/core_messages.py" line="232"/>
         <source>cannot hash: {reason}</source>
         <translation>无法计算哈希：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="232"/>
+        <location filename="../../app/gui/core_messages.py" line="233"/>
         <source>cannot rename: {reason}</source>
         <translation>无法重命名：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="233"/>
+        <location filename="../../app/gui/core_messages.py" line="234"/>
         <source>cannot link: {reason}</source>
         <translation>无法链接：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="234"/>
+        <location filename="../../app/gui/core_messages.py" line="235"/>
         <source>cannot list the folder: {reason}</source>
         <translation>无法列出文件夹：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="235"/>
+        <location filename="../../app/gui/core_messages.py" line="236"/>
         <source>cannot write to the library: {reason}</source>
         <translation>无法写入库：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="236"/>
+        <location filename="../../app/gui/core_messages.py" line="237"/>
         <source>cannot copy it into the library: {reason}</source>
         <translation>无法将其复制到库：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="237"/>
+        <location filename="../../app/gui/core_messages.py" line="238"/>
         <source>cannot undo: {reason}</source>
         <translation>无法撤销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="238"/>
+        <location filename="../../app/gui/core_messages.py" line="239"/>
         <source>another program has it open; close that program and try again</source>
         <translation>另一个程序正在使用它；请关闭该程序后重试</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="239"/>
+        <location filename="../../app/gui/core_messages.py" line="240"/>
         <source>it is not there (moved, renamed or deleted?)</source>
         <translation>它不在那里（已被移动、重命名或删除？）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="240"/>
+        <location filename="../../app/gui/core_messages.py" line="241"/>
         <source>permission denied; check the file&apos;s and folder&apos;s permissions, or choose another place</source>
         <translation>权限被拒绝；请检查文件和文件夹的权限，或选择其他位置</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="241"/>
+        <location filename="../../app/gui/core_messages.py" line="242"/>
         <source>the drive is full; free some space and try again</source>
         <translation>磁盘已满；请释放一些空间后重试</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="242"/>
+        <location filename="../../app/gui/core_messages.py" line="243"/>
         <source>the drive is read-only; choose a folder on a writable drive</source>
         <translation>磁盘是只读的；请选择可写磁盘上的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="243"/>
+        <location filename="../../app/gui/core_messages.py" line="244"/>
         <source>the drive reported an input/output error; the disk or its cable may be failing, so copy what matters elsewhere</source>
         <translation>磁盘报告了输入/输出错误；磁盘或其数据线可能出现故障，请把重要文件复制到别处</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="244"/>
+        <location filename="../../app/gui/core_messages.py" line="245"/>
         <source>the network or share did not answer ({detail}); check the connection and try again</source>
         <translation>网络或共享没有响应（{detail}）；请检查连接后重试</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="245"/>
+        <location filename="../../app/gui/core_messages.py" line="246"/>
         <source>it is a folder, not a file</source>
         <translation>这是文件夹，不是文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="246"/>
+        <location filename="../../app/gui/core_messages.py" line="247"/>
         <source>the name is too long for this drive</source>
         <translation>名称对该磁盘来说太长</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="247"/>
+        <location filename="../../app/gui/core_messages.py" line="248"/>
         <source>it is a link that leads round in a loop (or too many links deep)</source>
         <translation>这是一个循环链接（或链接层级过深）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="248"/>
+        <location filename="../../app/gui/core_messages.py" line="249"/>
         <source>a file stands where a folder should be on that path</source>
         <translation>该路径上本应是文件夹的位置是一个文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="249"/>
+        <location filename="../../app/gui/core_messages.py" line="250"/>
         <source>the file is too large for this drive (or for the size limit set for the app)</source>
         <translation>文件对该磁盘（或为本应用设置的大小限制）来说太大</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="250"/>
+        <location filename="../../app/gui/core_messages.py" line="251"/>
         <source>it is in use by another program; close that program and try again</source>
         <translation>另一个程序正在使用它；请关闭该程序后重试</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="251"/>
+        <location filename="../../app/gui/core_messages.py" line="252"/>
         <source>too many files are open at once; close some programs and try again</source>
         <translation>同时打开的文件太多；请关闭一些程序后重试</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="252"/>
+        <location filename="../../app/gui/core_messages.py" line="253"/>
         <source>it is on another drive, and this step only works within one drive</source>
         <translation>它在另一个磁盘上，而此步骤只能在同一磁盘内进行</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="253"/>
+        <location filename="../../app/gui/core_messages.py" line="254"/>
         <source>something with that name is already there (it was left untouched)</source>
         <translation>同名的内容已存在（未作改动）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="254"/>
+        <location filename="../../app/gui/core_messages.py" line="255"/>
         <source>the folder is not empty (it was left untouched)</source>
         <translation>文件夹不为空（未作改动）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="255"/>
+        <location filename="../../app/gui/core_messages.py" line="256"/>
         <source>the drive does not support this (a name or operation it cannot hold)</source>
         <translation>该磁盘不支持此操作（无法容纳的名称或操作）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="256"/>
+        <location filename="../../app/gui/core_messages.py" line="257"/>
         <source>the {name} database {path} is damaged ({detail})</source>
         <translation>{name}数据库 {path} 已损坏（{detail}）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="257"/>
+        <location filename="../../app/gui/core_messages.py" line="258"/>
         <source>the {name} database {path} is locked by another program (another VAE Manager window or command?); close it and try again</source>
         <translation>{name}数据库 {path} 被另一个程序锁定（另一个 VAE Manager 窗口或命令？）；请关闭它后重试</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="258"/>
+        <location filename="../../app/gui/core_messages.py" line="259"/>
         <source>the {name} database {path} cannot be written ({detail}); check that it and the folder {folder} are writable and not on a read-only drive</source>
         <translation>无法写入{name}数据库 {path}（{detail}）；请确认它和文件夹 {folder} 可写，且不在只读磁盘上</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="259"/>
+        <location filename="../../app/gui/core_messages.py" line="260"/>
         <source>the drive holding the {name} database {path} is full; free some space</source>
         <translation>存放{name}数据库 {path} 的磁盘已满；请释放一些空间</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="260"/>
+        <location filename="../../app/gui/core_messages.py" line="261"/>
         <source>cannot open the {name} database {path} ({detail}); check that the folder {folder} exists and is writable</source>
         <translation>无法打开{name}数据库 {path}（{detail}）；请确认文件夹 {folder} 存在且可写</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="261"/>
+        <location filename="../../app/gui/core_messages.py" line="262"/>
         <source>the drive holding the {name} database {path} reported an I/O error ({detail}); the disk may be failing: copy the file somewhere safe</source>
         <translation>存放{name}数据库 {path} 的磁盘报告了 I/O 错误（{detail}）；磁盘可能出现故障：请把该文件复制到安全的地方</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="262"/>
+        <location filename="../../app/gui/core_messages.py" line="263"/>
         <source>access to the {name} database {path} was denied ({detail})</source>
         <translation>访问{name}数据库 {path} 被拒绝（{detail}）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="263"/>
+        <location filename="../../app/gui/core_messages.py" line="264"/>
         <source>the computer ran out of memory using the {name} database</source>
         <translation>使用{name}数据库时电脑内存不足</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="264"/>
+        <location filename="../../app/gui/core_messages.py" line="265"/>
         <source>catalog</source>
         <translation>目录</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="265"/>
+        <location filename="../../app/gui/core_messages.py" line="266"/>
         <source>links</source>
         <translation>链接</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="266"/>
+        <location filename="../../app/gui/core_messages.py" line="267"/>
         <source>fingerprint</source>
         <translation>指纹</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="271"/>
+        <location filename="../../app/gui/core_messages.py" line="272"/>
         <source>nothing</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="272"/>
+        <location filename="../../app/gui/core_messages.py" line="273"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="273"/>
+        <location filename="../../app/gui/core_messages.py" line="274"/>
         <source>{items} and {last}</source>
         <translation>{items}和{last}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="274"/>
+        <location filename="../../app/gui/core_messages.py" line="275"/>
         <source>{count} more</source>
         <translation>另外 {count} 个</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="279"/>
+        <location filename="../../app/gui/core_messages.py" line="280"/>
         <source>The file was cut short (an interrupted download or copy?)</source>
         <translation>文件不完整（下载或复制中断了？）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="280"/>
+        <location filename="../../app/gui/core_messages.py" line="281"/>
         <source>Not a VAE</source>
         <translation>不是 VAE</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="281"/>
+        <location filename="../../app/gui/core_messages.py" line="282"/>
         <source>Refused: this pickle file cannot be proven safe to load</source>
         <translation>已拒绝：无法证明此 pickle 文件可以安全加载</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="282"/>
+        <location filename="../../app/gui/core_messages.py" line="283"/>
         <source>The weights hold NaN/Inf values</source>
         <translation>权重中含有 NaN/Inf 值</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="283"/>
+        <location filename="../../app/gui/core_messages.py" line="284"/>
         <source>The header is too large</source>
         <translation>文件头过大</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="284"/>
+        <location filename="../../app/gui/core_messages.py" line="285"/>
         <source>Not a model file this app can read</source>
         <translation>不是本程序能读取的模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="285"/>
+        <location filename="../../app/gui/core_messages.py" line="286"/>
         <source>The file is damaged</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="286"/>
+        <location filename="../../app/gui/core_messages.py" line="287"/>
         <source>The file cannot be read</source>
         <translation>无法读取文件</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="287"/>
+        <location filename="../../app/gui/core_messages.py" line="288"/>
         <source>The file holds tensors without plain data</source>
         <translation>文件中含有没有普通数据的张量</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="292"/>
+        <location filename="../../app/gui/core_messages.py" line="293"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="293"/>
+        <location filename="../../app/gui/core_messages.py" line="294"/>
         <source>Checking the part downloaded before…</source>
         <translation>正在检查之前下载的部分…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="294"/>
+        <location filename="../../app/gui/core_messages.py" line="295"/>
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="295"/>
+        <location filename="../../app/gui/core_messages.py" line="296"/>
         <source>Waiting to try again…</source>
         <translation>等待重试…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="296"/>
+        <location filename="../../app/gui/core_messages.py" line="297"/>
         <source>Checking the SHA-256…</source>
         <translation>正在校验 SHA-256…</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="297"/>
+        <location filename="../../app/gui/core_messages.py" line="298"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="301"/>
+        <location filename="../../app/gui/core_messages.py" line="302"/>
         <source>{lead}: {message}</source>
         <translation>{lead}：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/gui/core_messages.py" line="302"/>
+        <location filename="../../app/gui/core_messages.py" line="303"/>
         <source>; </source>
         <translation>；</translation>
     </message>

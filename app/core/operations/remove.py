@@ -135,18 +135,28 @@ def remove(
         removed = [o.path for o in unlinked if o.removed] + [o.path for o in outcomes if o.trashed]
         notes = release_removed(removed, op_id, journal)
         if catalog is not None:
-            _forget(catalog, removed)
+            notes += _forget(catalog, removed)
     finally:
         journal.discard_if_empty(op_id)
     kept = op_id if journal.get(op_id) is not None else None
     return RemoveResult(kept, tuple(unlinked), tuple(outcomes), notes)
 
 
-def _forget(catalog: Catalog, removed: Sequence[Path]) -> None:
+def _forget(catalog: Catalog, removed: Sequence[Path]) -> tuple[str, ...]:
+    """Drop the removed paths from the catalog; a catalog that refuses is a note, not a failure.
+
+    The files are in the trash already (and recorded for undo): a locked or damaged
+    catalog only means it lists them until the next scan.
+    """
     from app.core.library.catalog_sync import forget_path
 
-    for path in removed:
-        forget_path(catalog, path)
+    try:
+        for path in removed:
+            forget_path(catalog, path)
+    except UserError as exc:
+        names = plain_list(sorted({p.name for p in removed}))
+        return (say("note.catalog-later", names=names, why=str(exc)),)
+    return ()
 
 
 def _trash_one(path: Path, journal: Journal, op_id: str) -> TrashOutcome:

@@ -91,3 +91,31 @@ def test_the_catalog_forgets_what_went_to_the_trash(tmp_path, library_file, jour
         assert undo(journal=journal).complete
         scan(catalog, [library_file.parent])  # the next scan of its folder finds it again
         assert catalog.entry_for_path(library_file) is not None
+
+
+def test_a_locked_catalog_is_a_note_the_files_still_go(
+    tmp_path, library_file, journal, trash_home, monkeypatch
+):
+    """The trash and the journal did their part: the catalog catches up at the next scan."""
+    import sqlite3
+
+    from app.core import sqlite_db
+    from app.core.catalog.scanner import scan
+    from app.core.catalog.store import Catalog
+
+    monkeypatch.setattr(sqlite_db, "BUSY_TIMEOUT_MS", 50)  # fail fast instead of waiting 5 s
+    with Catalog(tmp_path / "catalog.sqlite3") as catalog:
+        scan(catalog, [library_file.parent])
+        other = sqlite3.connect(catalog.path, isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")
+        try:
+            result = remove([library_file], journal=journal, catalog=catalog)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert result.trashed == (library_file,) and result.operation_id
+        assert not library_file.exists()
+        [note] = result.notes
+        assert note.startswith(f"the catalog lists {library_file.name} until the next scan: ")
+        assert "locked" in note
+        assert undo(journal=journal).complete  # the operation was recorded all the same
