@@ -23,7 +23,7 @@ file's own layout (:mod:`app.core.installs.json_format`), key order kept.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from app.core.installs.a1111_vaes import vae_list
 from app.core.installs.json_format import A1111_FORMAT, JsonFormat, detect_format
 from app.core.installs.listing import path_key, resolve_under
 from app.core.installs.records import KIND_A1111, KIND_FORGE, KIND_REFORGE, Install
-from app.core.installs.webui_args import launch_flags
+from app.core.installs.webui_args import Flag, launch_flags
 from app.core.publish import backup_copy, write_text_atomic, write_text_new
 
 SUPPORTED_KINDS = (KIND_A1111, KIND_REFORGE, KIND_FORGE)
@@ -111,8 +111,12 @@ def is_forge2(install: Install) -> bool:
 
 def data_dir(install: Install) -> Path:
     """``--data-dir`` when the launcher sets it, else the install root (``paths_internal.py``)."""
-    flag = launch_flags(install.root).get("--data-dir")
-    return resolve_under(install.root, flag.value) if flag else install.root
+    return _data_dir(install.root, launch_flags(install.root))
+
+
+def _data_dir(root: Path, flags: Mapping[str, Flag]) -> Path:
+    flag = flags.get("--data-dir")
+    return resolve_under(root, flag.value) if flag else root
 
 
 def config_path(install: Install) -> Path:
@@ -124,10 +128,11 @@ def config_path(install: Install) -> Path:
     ``--ui-settings-file "%~dp0data\config.json"``); a relative value is read from
     the install folder, which the launch scripts start the webui in.
     """
-    flag = launch_flags(install.root).get("--ui-settings-file")
+    flags = launch_flags(install.root)  # the launcher scripts read once for both flags
+    flag = flags.get("--ui-settings-file")
     if flag is not None and flag.value:
         return resolve_under(install.root, flag.value)
-    return data_dir(install) / "config.json"
+    return _data_dir(install.root, flags) / "config.json"
 
 
 def current_default_vae(install: Install) -> str | None:
