@@ -85,6 +85,9 @@ class Doing(StrEnum):
     RENAME = "rename"
     LINK = "link"
     LIST = "list the folder"
+    WRITE_LIBRARY = "write to the library"
+    COPY_INTO_LIBRARY = "copy it into the library"
+    UNDO = "undo"
 
 
 _GONE = {errno.ENOENT}
@@ -119,7 +122,7 @@ _OTHER_REASONS = {  # the template of the plain reason (app.core.messages "why.*
 }
 # What the app was doing -> its lead templates (with a path, without one): the window
 # translates the whole sentence. Another ``doing`` keeps the English lead.
-_LEADS = {
+_LEADS: dict[str, tuple[str, str]] = {
     Doing.READ: ("os.cannot-read", "os.read"),
     Doing.WRITE: ("os.cannot-write", "os.write"),
     Doing.OPEN: ("os.cannot-open", "os.open"),
@@ -129,9 +132,9 @@ _LEADS = {
     Doing.RENAME: ("os.cannot-rename", "os.rename"),
     Doing.LINK: ("os.cannot-link", "os.link"),
     Doing.LIST: ("os.cannot-list", "os.list"),
-    "write to the library": ("os.cannot-write-library", "os.write-library"),
-    "copy it into the library": ("os.cannot-copy-into-library", "os.copy-into-library"),
-    "undo": ("os.cannot-undo", "os.undo"),
+    Doing.WRITE_LIBRARY: ("os.cannot-write-library", "os.write-library"),
+    Doing.COPY_INTO_LIBRARY: ("os.cannot-copy-into-library", "os.copy-into-library"),
+    Doing.UNDO: ("os.cannot-undo", "os.undo"),
 }
 
 

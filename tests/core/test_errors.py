@@ -149,3 +149,8 @@ def test_a_windows_sharing_violation_says_another_program_has_it() -> None:
 def test_an_unknown_errno_keeps_the_os_words() -> None:
     exc = OSError(errno.ENOTSOCK, os.strerror(errno.ENOTSOCK))
     assert str(from_os_error(exc, "read", "x")) == f"cannot read x: {os.strerror(errno.ENOTSOCK)}"
+
+
+def test_every_doing_has_its_translatable_lead() -> None:
+    """A new Doing without templates would stay English in the Chinese window."""
+    assert set(errors._LEADS) == set(Doing)

@@ -188,13 +188,13 @@ def _os_reason(exc: OSError, source: Path, library: Path, *, writing: bool = Fal
         if failed == source or source in failed.parents:
             return str(from_os_error(exc, Doing.READ, ""))
         if writing or library == failed or library in failed.parents:
-            return str(from_os_error(exc, "write to the library", failed))
+            return str(from_os_error(exc, Doing.WRITE_LIBRARY, failed))
         return str(from_os_error(exc, Doing.READ, failed))
     if not writing:
         return str(from_os_error(exc, Doing.READ, ""))
     if exc.errno in _WRITE_ERRNOS:
-        return str(from_os_error(exc, "write to the library", ""))
-    return str(from_os_error(exc, "copy it into the library", ""))
+        return str(from_os_error(exc, Doing.WRITE_LIBRARY, ""))
+    return str(from_os_error(exc, Doing.COPY_INTO_LIBRARY, ""))
 
 
 def screen(path: Path, inspection: Inspection) -> ImportOutcome | None:

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.errors import Cancelled, UserError, from_os_error
+from app.core.errors import Cancelled, Doing, UserError, from_os_error
 from app.core.messages import say
 from app.core.operations.journal import Journal, OperationKind, OperationRecord, Step, StepKind
 from app.core.tasks import CancelToken, ProgressCallback, no_progress
@@ -151,7 +151,7 @@ def _reverse(step: Step) -> StepUndone:
     except UserError as exc:
         return StepUndone(what, False, str(exc))
     except OSError as exc:  # the system refused: say so, keep going with the other steps
-        return StepUndone(what, False, str(from_os_error(exc, "undo")))
+        return StepUndone(what, False, str(from_os_error(exc, Doing.UNDO)))
 
 
 def _find(journal: Journal, operation_id: str | None) -> OperationRecord:
