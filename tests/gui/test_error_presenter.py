@@ -19,6 +19,15 @@ def _boxes(parent: QWidget) -> list[QMessageBox]:
     return [b for b in parent.findChildren(QMessageBox) if b.isVisible()]
 
 
+def _window_with_its_one_box(make_window, qtbot):
+    """A started window once its start-up tasks are done, and the one message box it shows."""
+    window = make_window()
+    wait_for(qtbot, lambda: bool(window.presenter.open_boxes), timeout=60)
+    wait_idle(qtbot, window)
+    [box] = _boxes(window)
+    return window, box
+
+
 @pytest.fixture
 def parent(qtbot) -> QWidget:
     widget = QWidget()
@@ -82,10 +91,7 @@ def test_the_window_rebuilds_a_damaged_catalog_from_the_presenter(make_window, q
     write_vae(app_paths().library_dir / "VAE" / "kept.safetensors", seed=5)
     path = app_paths().ensure().catalog_db
     path.write_bytes(b"SQLite format 3\0" + b"\xff" * 300)
-    window = make_window()
-    wait_for(qtbot, lambda: bool(window.presenter.open_boxes), timeout=60)
-    wait_idle(qtbot, window)
-    [box] = _boxes(window)
+    window, box = _window_with_its_one_box(make_window, qtbot)
     assert box.objectName() == "catalogProblemBox"
     assert all(kind == "user" for kind, _ in window.presenter.history)  # never "a bug"
     box.findChild(QPushButton, "rebuildButton").click()
@@ -133,10 +139,7 @@ def test_preview_errors_go_through_the_presenter(make_window, qtbot, monkeypatch
 def test_restore_without_a_backup_is_a_user_error_in_the_window(make_window, qtbot) -> None:
     path = app_paths().ensure().catalog_db
     path.write_bytes(b"garbage" * 50)
-    window = make_window()
-    wait_for(qtbot, lambda: bool(window.presenter.open_boxes), timeout=60)
-    wait_idle(qtbot, window)
-    [box] = _boxes(window)
+    window, box = _window_with_its_one_box(make_window, qtbot)
     box.findChild(QPushButton, "restoreButton").click()
     wait_for(qtbot, lambda: "no usable backup" in window.presenter.history[-1][1], timeout=60)
     assert window.presenter.history[-1][0] == "user"
@@ -174,10 +177,7 @@ def test_the_window_sets_damaged_link_records_aside_from_the_presenter(make_wind
     write_vae(app_paths().library_dir / "VAE" / "kept.safetensors", seed=6)
     path = _damaged_link_records()
     damaged = path.read_bytes()
-    window = make_window()
-    wait_for(qtbot, lambda: bool(window.presenter.open_boxes), timeout=60)
-    wait_idle(qtbot, window)
-    [box] = _boxes(window)
+    window, box = _window_with_its_one_box(make_window, qtbot)
     assert box.objectName() == "linksProblemBox"
     assert all(kind == "user" for kind, _ in window.presenter.history)  # never "a bug"
     # The catalog shows meanwhile, only its "linked in" chips wait for the records.
@@ -193,10 +193,7 @@ def test_the_window_sets_damaged_link_records_aside_from_the_presenter(make_wind
 def test_restoring_link_records_without_a_backup_is_a_user_error(make_window, qtbot) -> None:
     path = _damaged_link_records()
     damaged = path.read_bytes()
-    window = make_window()
-    wait_for(qtbot, lambda: bool(window.presenter.open_boxes), timeout=60)
-    wait_idle(qtbot, window)
-    [box] = _boxes(window)
+    window, box = _window_with_its_one_box(make_window, qtbot)
     box.findChild(QPushButton, "linksRestoreButton").click()
     wait_for(qtbot, lambda: "backup" in window.presenter.history[-1][1], timeout=60)
     assert window.presenter.history[-1][0] == "user"
